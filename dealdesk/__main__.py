@@ -1,0 +1,7 @@
+"""``python -m dealdesk``: the same entry point as ``run.py``."""
+
+import sys
+
+from dealdesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,8 @@
+"""Start dealdesk, or run one of its commands: ``python run.py --help``."""
+
+import sys
+
+from dealdesk.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
