@@ -1,0 +1,83 @@
+"""Prometheus metrics of one runtime: its own registry, so several runtimes (tests) never clash.
+
+Live actors and mailbox depths are read at scrape time from pykka's registry of running actors
+(``ActorRef.actor_inbox`` is a thread-safe queue), so no actor is messaged to be measured.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import pykka
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from dealdesk.runtime.actor import mailbox_depth
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from prometheus_client.core import Metric
+
+__all__ = ["Metrics"]
+
+
+class _ActorCollector(Collector):
+    def collect(self) -> Iterable[Metric]:
+        live: dict[str, int] = defaultdict(int)
+        depth_sum: dict[str, int] = defaultdict(int)
+        depth_max: dict[str, int] = defaultdict(int)
+        for ref in pykka.ActorRegistry.get_all():
+            kind = str(getattr(ref.actor_class, "kind", ref.actor_class.__name__))
+            depth = mailbox_depth(ref)
+            live[kind] += 1
+            depth_sum[kind] += depth
+            depth_max[kind] = max(depth_max[kind], depth)
+        live_g = GaugeMetricFamily("dealdesk_live_actors", "Live actors by kind", labels=["kind"])
+        sum_g = GaugeMetricFamily(
+            "dealdesk_mailbox_messages", "Messages waiting, summed by actor kind", labels=["kind"]
+        )
+        max_g = GaugeMetricFamily(
+            "dealdesk_mailbox_depth_max", "Deepest mailbox by actor kind", labels=["kind"]
+        )
+        for kind in sorted(live):
+            live_g.add_metric([kind], live[kind])
+            sum_g.add_metric([kind], depth_sum[kind])
+            max_g.add_metric([kind], depth_max[kind])
+        return [live_g, sum_g, max_g]
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.registry.register(_ActorCollector())
+        self.restarts = Counter(
+            "dealdesk_actor_restarts",
+            "Actor restarts by supervisors",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.http_latency = Histogram(
+            "dealdesk_http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route", "status"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 7.0),
+        )
+        self.upstream_failures = Counter(
+            "dealdesk_upstream_failures",
+            "External calls that failed for good",
+            ["service", "kind"],
+            registry=self.registry,
+        )
+        self.error_reports = Counter(
+            "dealdesk_error_reports",
+            "Reports received by the ErrorReporter",
+            ["posted"],
+            registry=self.registry,
+        )
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,151 @@
+"""One ``Settings`` object, loaded once in ``main()`` and passed down; actors never read the env.
+
+Variables are prefixed ``DEALDESK_`` and may also come from a ``.env`` file;
+``config/settings.example.env`` documents each. Every integration is optional: with neither its
+credential nor its ``*_API_BASE`` set, that integration talks to the in-process sandbox. A
+``*_API_BASE`` without a credential points the real client at that address (a real-protocol peer).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dealdesk.errors import ConfigError
+
+__all__ = ["Service", "Settings", "load_settings"]
+
+
+class Service(StrEnum):
+    CLICKUP = "clickup"
+    SLACK = "slack"
+    GMAIL = "gmail"
+    SHEETS = "sheets"
+    ANTHROPIC = "anthropic"
+
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DEALDESK_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Path("data")
+    config_dir: Path = Path("config")
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    http_max_body_bytes: int = Field(default=1_048_576, gt=0)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    clickup_api_base: str | None = None
+    clickup_token: SecretStr | None = None
+    clickup_webhook_secret: SecretStr | None = None
+    clickup_list_id: str | None = None
+    clickup_requests_per_minute: int = Field(default=100, gt=0)
+
+    slack_api_base: str | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_team_channel: str = "#dealdesk"
+    slack_errors_channel: str = "#dealdesk-errors"
+
+    gmail_api_base: str | None = None
+    gmail_credentials_file: Path | None = None
+    gmail_address: str = "deals@agency.example"
+
+    sheets_api_base: str | None = None
+    sheets_spreadsheet_id: str | None = None
+
+    anthropic_base_url: str | None = None
+    anthropic_api_key: SecretStr | None = None
+    anthropic_model: str = "claude-sonnet-5"
+
+    # supervision: OTP-style restart intensity
+    restart_max: int = Field(default=3, ge=0)
+    restart_period_s: PositiveFloat = 60.0
+    shutdown_timeout_s: PositiveFloat = 10.0
+
+    # the one retry policy for external calls
+    retry_attempts: int = Field(default=3, ge=1, le=10)
+    retry_initial_s: float = Field(default=1.0, ge=0)
+    retry_max_s: float = Field(default=30.0, ge=0)
+    retry_jitter_s: float = Field(default=5.0, ge=0)
+
+    error_window_s: PositiveFloat = 600.0
+    error_retry_s: PositiveFloat = 30.0
+
+    # the AuditWriter's group commit
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
+    audit_batch_max: int = Field(default=1000, gt=0)
+    audit_batch_ms: float = Field(default=5.0, ge=0)
+
+    @field_validator(
+        "clickup_api_base", "slack_api_base", "gmail_api_base", "sheets_api_base",
+        "anthropic_base_url",
+    )  # fmt: skip
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
+        return value
+
+    def credential(self, service: Service) -> SecretStr | None:
+        return {
+            Service.CLICKUP: self.clickup_token,
+            Service.SLACK: self.slack_bot_token,
+            Service.GMAIL: (
+                SecretStr(str(self.gmail_credentials_file)) if self.gmail_credentials_file else None
+            ),
+            Service.SHEETS: (
+                SecretStr(str(self.gmail_credentials_file)) if self.gmail_credentials_file else None
+            ),
+            Service.ANTHROPIC: self.anthropic_api_key,
+        }[service]
+
+    def api_base(self, service: Service) -> str | None:
+        return {
+            Service.CLICKUP: self.clickup_api_base,
+            Service.SLACK: self.slack_api_base,
+            Service.GMAIL: self.gmail_api_base,
+            Service.SHEETS: self.sheets_api_base,
+            Service.ANTHROPIC: self.anthropic_base_url,
+        }[service]
+
+    def sandboxed(self, service: Service) -> bool:
+        """True when neither a credential nor an address is set: the sandbox fake stands in."""
+        return self.credential(service) is None and self.api_base(service) is None
+
+    def secret_values(self) -> list[str]:
+        """Every secret's plain value, for the log redactor."""
+        secrets = [
+            self.clickup_token,
+            self.clickup_webhook_secret,
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.anthropic_api_key,
+        ]
+        return [s.get_secret_value() for s in secrets if s is not None and s.get_secret_value()]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings from the environment (and ``.env``); a bad value is a ConfigError that lists
+    every problem, one line each, naming the variable and what was wrong."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            name = f"DEALDESK_{field.upper()}"
+            got = error.get("input")
+            shown = "" if isinstance(got, dict) else f" (got {got!r})"
+            lines.append(f"{name}: {error['msg']}{shown}")
+        raise ConfigError("invalid settings:\n" + "\n".join(lines)) from None
