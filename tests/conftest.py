@@ -1,0 +1,69 @@
+"""Shared fixtures: a real I/O loop thread, real settings on a temporary data directory, a manual
+clock, and an autouse fixture that stops every actor after each test (pykka's own convention)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pykka
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+from dealdesk.runtime.clock import ManualClock
+from dealdesk.runtime.context import RuntimeContext
+from dealdesk.runtime.loop import IoLoop
+from dealdesk.runtime.settings import Settings
+
+hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests build their settings explicitly; an operator's DEALDESK_* variables must not leak in.
+    for name in list(os.environ):
+        if name.startswith("DEALDESK_") or name.startswith("ANTHROPIC_"):
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _stop_all_actors() -> Iterator[None]:
+    yield
+    pykka.ActorRegistry.stop_all(block=True, timeout=10)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=data_dir,
+        http_port=0,
+        retry_initial_s=0,
+        retry_jitter_s=0,
+    )
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def io_loop() -> Iterator[IoLoop]:
+    loop = IoLoop(name="test-io-loop").start()
+    yield loop
+    loop.stop()
+
+
+@pytest.fixture
+def ctx(settings: Settings, io_loop: IoLoop, clock: ManualClock) -> RuntimeContext:
+    return RuntimeContext(settings=settings, loop=io_loop, clock=clock)
