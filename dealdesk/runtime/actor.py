@@ -83,20 +83,21 @@ class BaseActor(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         self.last_message_at = time.time()
-        match message:
-            case DumpState():
-                return self.dump()
-            case LoopAsk(message=inner, reply=reply):
-                try:
-                    result = self.handle(inner)
-                except Exception as exc:
-                    self.log.info("loop_ask_failed", error=repr(exc))
-                    reply.fail(exc)
-                else:
-                    reply.ok(result)
-                return None
-            case _:
-                return self.handle(message)
+        if isinstance(message, LoopAsk):
+            try:
+                result = self._dispatch(message.message)
+            except Exception as exc:
+                self.log.info("loop_ask_failed", error=repr(exc))
+                message.reply.fail(exc)
+            else:
+                message.reply.ok(result)
+            return None
+        return self._dispatch(message)
+
+    def _dispatch(self, message: Any) -> Any:
+        if isinstance(message, DumpState):
+            return self.dump()
+        return self.handle(message)
 
     def handle(self, message: Any) -> Any:
         """Dispatch one message; subclasses ``match`` on type and end with ``self.unhandled``."""
