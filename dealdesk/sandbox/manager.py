@@ -1,0 +1,51 @@
+"""Starts the loopback fakes for every integration that has no credential and no address.
+
+In sandbox mode the fakes run inside the dealdesk process, on the I/O loop; their addresses are
+written to ``runtime.json`` in the data directory so local commands (``campaign submit``) can
+reach them. Tests start the same fakes stand-alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dealdesk.runtime.settings import Service
+from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
+
+if TYPE_CHECKING:
+    from dealdesk.runtime.settings import Settings
+    from dealdesk.sandbox.base import FakeServer
+
+__all__ = ["FAKES", "Sandbox"]
+
+# service -> (fake class, the token the real client sends it)
+FAKES: dict[Service, tuple[type[FakeServer], str]] = {
+    Service.SLACK: (FakeSlack, SANDBOX_BOT_TOKEN),
+}
+
+
+class Sandbox:
+    def __init__(self) -> None:
+        self.fakes: dict[Service, FakeServer] = {}
+
+    async def start(self, settings: Settings) -> None:
+        """Start a fake for each sandboxed service (runs on the I/O loop)."""
+        for service, (fake_class, _token) in FAKES.items():
+            if settings.sandboxed(service):
+                fake = fake_class()
+                await fake.start()
+                self.fakes[service] = fake
+
+    async def stop(self) -> None:
+        for fake in reversed(list(self.fakes.values())):
+            await fake.stop()
+        self.fakes.clear()
+
+    def urls(self) -> dict[Service, str]:
+        return {service: fake.base_url for service, fake in self.fakes.items()}
+
+    def tokens(self) -> dict[Service, str]:
+        return {service: FAKES[service][1] for service in self.fakes}
+
+    def get(self, service: Service) -> FakeServer | None:
+        return self.fakes.get(service)
