@@ -56,6 +56,8 @@ class BaseActor(pykka.ThreadingActor):
     """Every dealdesk actor derives from this. Subclasses implement :meth:`handle`."""
 
     kind: ClassVar[str] = "actor"
+    # A wedged actor must not keep the process alive past the shutdown timeout.
+    use_daemon_thread = True
 
     def __init__(
         self, *, actor_id: str, parent: pykka.ActorRef[Any] | None = None, restarts: int = 0
