@@ -48,15 +48,18 @@ def resolve_endpoints(
     sandbox_urls: Mapping[Service, str],
     sandbox_tokens: Mapping[Service, str],
 ) -> dict[Service, Endpoint]:
+    """An endpoint per integration that is configured or has a sandbox fake running; an
+    integration with neither is left out (nothing in this process may call it)."""
     endpoints: dict[Service, Endpoint] = {}
     for service in Service:
-        if settings.sandboxed(service) and service in sandbox_urls:
-            endpoints[service] = Endpoint(
-                service,
-                sandbox_urls[service],
-                SecretStr(sandbox_tokens.get(service, "sandbox")),
-                sandboxed=True,
-            )
+        if settings.sandboxed(service):
+            if service in sandbox_urls:
+                endpoints[service] = Endpoint(
+                    service,
+                    sandbox_urls[service],
+                    SecretStr(sandbox_tokens.get(service, "sandbox")),
+                    sandboxed=True,
+                )
             continue
         token = settings.credential(service) or SecretStr(_PEER_PLACEHOLDER)
         base = settings.api_base(service) or REAL_BASES[service]

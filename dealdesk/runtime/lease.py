@@ -13,18 +13,17 @@ import os
 from typing import TYPE_CHECKING
 
 from dealdesk.errors import LeaseHeld
+from dealdesk.runtime.paths import LOCK_FILE
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = ["DataDirLease", "holder_pid"]
 
-LOCK_NAME = "dealdesk.lock"
-
 
 class DataDirLease:
     def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / LOCK_NAME
+        self.path = data_dir / LOCK_FILE
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -59,7 +58,7 @@ def _read_pid(fd: int) -> int | None:
 
 def holder_pid(data_dir: Path) -> int | None:
     """The pid of the live process holding the lease, or None when nobody holds it."""
-    path = data_dir / LOCK_NAME
+    path = data_dir / LOCK_FILE
     if not path.exists():
         return None
     fd = os.open(path, os.O_RDONLY)

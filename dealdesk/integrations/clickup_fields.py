@@ -1,0 +1,299 @@
+"""Decode ClickUp custom-field values, as Get Task returns them, into plain Python values.
+
+ClickUp does not normalise custom-field values (its docs say "cast"), so every type is read
+defensively (wire formats in ``reference-wire-formats.md`` §1):
+
+- ``drop_down``: the option's ``orderindex`` (an int, sometimes a digit string); a webhook's option
+  UUID is accepted too. Decoded to the option's name.
+- ``labels``: a list of option ids, decoded to the options' ``label`` texts.
+- ``number`` / ``currency``: a string or a number, decoded to an exact ``Decimal``.
+- ``date``: unix milliseconds (string or int), decoded to an aware UTC ``datetime``.
+- ``checkbox``: ``"true"``/``"false"``/bool/``null``.
+- ``users`` / ``tasks``: lists of objects, decoded to emails (else usernames) and task names.
+- text-like types: strings (numbers are cast); ``emoji``: a rating ``0..count``; ``location``: its
+  formatted address; progress: a percentage.
+
+A field with no ``value`` key (or a ``null`` value) is unset: :attr:`FieldValue.value` is ``None``.
+Nothing here raises on odd input: a bad value becomes a :class:`FieldError` naming the field, what
+was wrong and the offending value, so the caller can list every problem at once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+__all__ = ["FieldError", "FieldValue", "decode_field", "decode_fields", "short_repr"]
+
+_TEXT_TYPES = frozenset({"short_text", "text", "email", "url", "phone"})
+# Dates ClickUp can hold: 1970 to 9999 (beyond that datetime cannot represent them anyway).
+_MAX_MS = 253_402_300_799_999
+_MAX_TEXT = 20_000
+
+
+def short_repr(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field: ``field`` is the ClickUp field's name (or a campaign term)."""
+
+    field: str
+    reason: str
+    value: object = None
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason} (got {short_repr(self.value)})"
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One decoded field. ``value`` is ``None`` when unset; ``raw`` is what ClickUp sent."""
+
+    name: str
+    type: str
+    value: object
+    raw: object = None
+    currency: str | None = None
+
+
+class _Bad(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _as_text(raw: object) -> str:
+    if isinstance(raw, bool) or raw is None:
+        raise _Bad("is not text")
+    if isinstance(raw, int | Decimal):
+        return str(raw)
+    if isinstance(raw, float):
+        return repr(raw)
+    if not isinstance(raw, str):
+        raise _Bad("is not text")
+    if len(raw) > _MAX_TEXT:
+        raise _Bad(f"is longer than {_MAX_TEXT} characters")
+    return raw
+
+
+def _as_decimal(raw: object) -> Decimal:
+    if isinstance(raw, bool):
+        raise _Bad("is not a number")
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise _Bad("is not a finite number")
+        return Decimal(repr(raw))
+    if isinstance(raw, int | Decimal):
+        result = Decimal(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().replace(",", "")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise _Bad("is not a number") from None
+    else:
+        raise _Bad("is not a number")
+    if not result.is_finite():
+        raise _Bad("is not a finite number")
+    if abs(result) >= Decimal("1e15"):
+        raise _Bad("is too large")
+    return result
+
+
+def _as_int(raw: object) -> int:
+    number = _as_decimal(raw)
+    if number != number.to_integral_value():
+        raise _Bad("is not a whole number")
+    return int(number)
+
+
+def _options(type_config: object) -> list[dict[str, Any]]:
+    if not isinstance(type_config, dict):
+        return []
+    options = type_config.get("options")
+    if not isinstance(options, list):
+        return []
+    return [o for o in options if isinstance(o, dict)]
+
+
+def _decode_drop_down(raw: object, type_config: object) -> str:
+    options = _options(type_config)
+    if isinstance(raw, str) and not raw.strip().lstrip("-").isdigit():
+        # a webhook's ``after`` (and the Set request) carry the option's UUID instead
+        for option in options:
+            if str(option.get("id")) == raw:
+                return _as_text(option.get("name"))
+        raise _Bad("is not one of the field's options")
+    index = _as_int(raw)
+    for option in options:
+        try:
+            if _as_int(option.get("orderindex")) == index:
+                return _as_text(option.get("name"))
+        except _Bad:
+            continue
+    raise _Bad(f"is no option's orderindex (the field has {len(options)} options)")
+
+
+def _decode_labels(raw: object, type_config: object) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        raise _Bad("is not a list of label ids")
+    by_id = {str(o.get("id")): o for o in _options(type_config)}
+    labels: list[str] = []
+    for item in raw:
+        option = by_id.get(str(item)) if isinstance(item, str | int) else None
+        if option is None:
+            raise _Bad(f"label id {short_repr(item, 40)} is not one of the field's options")
+        labels.append(_as_text(option.get("label", option.get("name"))))
+    return tuple(labels)
+
+
+def _decode_date(raw: object) -> datetime:
+    try:
+        millis = _as_int(raw)
+    except _Bad:
+        raise _Bad("is not a unix-milliseconds date") from None
+    if not 0 <= millis <= _MAX_MS:
+        raise _Bad("is not a date ClickUp can hold")
+    return datetime.fromtimestamp(millis / 1000, tz=UTC)
+
+
+def _decode_checkbox(raw: object) -> bool | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in {"true", "false"}:
+        return raw.strip().lower() == "true"
+    if isinstance(raw, int) and raw in {0, 1}:
+        return bool(raw)
+    raise _Bad("is not true or false")
+
+
+def _decode_people(raw: object, what: str) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        raise _Bad(f"is not a list of {what}")
+    out: list[str] = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise _Bad(f"holds {short_repr(item, 40)}, which is not one of {what}")
+        keys = ("email", "username", "name") if what == "users" else ("name", "id")
+        text = next((item[k] for k in keys if isinstance(item.get(k), str) and item[k]), None)
+        if text is None:
+            raise _Bad(f"holds one of {what} with no name")
+        out.append(text)
+    return tuple(out)
+
+
+def _decode_emoji(raw: object, type_config: object) -> int:
+    rating = _as_int(raw)
+    count = type_config.get("count") if isinstance(type_config, dict) else None
+    top = count if isinstance(count, int) and not isinstance(count, bool) else 5
+    if not 0 <= rating <= top:
+        raise _Bad(f"is not a rating between 0 and {top}")
+    return rating
+
+
+def _decode_location(raw: object) -> str:
+    if not isinstance(raw, dict):
+        raise _Bad("is not a location")
+    address = raw.get("formatted_address")
+    if isinstance(address, str) and address:
+        return address
+    inner = raw.get("location")
+    if isinstance(inner, dict) and "lat" in inner and "lng" in inner:
+        return f"{_as_decimal(inner['lat'])},{_as_decimal(inner['lng'])}"
+    raise _Bad("is a location with no address")
+
+
+def _decode_progress(raw: object) -> Decimal:
+    if not isinstance(raw, dict):
+        raise _Bad("is not a progress value")
+    for key in ("percent_completed", "percent_complete"):
+        if key in raw and raw[key] is not None:
+            return _as_decimal(raw[key])
+    if raw.get("current") is not None:
+        return _as_decimal(raw["current"])
+    raise _Bad("is a progress value with no percentage")
+
+
+def _decode_value(kind: str, raw: object, type_config: object) -> object:
+    match kind:
+        case "drop_down":
+            return _decode_drop_down(raw, type_config)
+        case "labels":
+            return _decode_labels(raw, type_config)
+        case "number" | "currency":
+            return _as_decimal(raw)
+        case "date":
+            return _decode_date(raw)
+        case "checkbox":
+            return _decode_checkbox(raw)
+        case "users":
+            return _decode_people(raw, "users")
+        case "tasks":
+            return _decode_people(raw, "tasks")
+        case "emoji":
+            return _decode_emoji(raw, type_config)
+        case "location":
+            return _decode_location(raw)
+        case "manual_progress" | "automatic_progress":
+            return _decode_progress(raw)
+        case _ if kind in _TEXT_TYPES:
+            return _as_text(raw)
+        case _:
+            # A type this code does not know yet: text passes, anything else is refused.
+            if isinstance(raw, str):
+                return _as_text(raw)
+            raise _Bad(f"has type {kind!r}, which dealdesk cannot read")
+
+
+def decode_field(field: object) -> FieldValue | FieldError:
+    """Decode one element of a task's ``custom_fields``; never raises."""
+    if not isinstance(field, dict):
+        return FieldError("custom_fields", "holds an entry that is not an object", field)
+    name = field.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return FieldError("custom_fields", "holds a field with no name", field.get("id"))
+    kind = field.get("type")
+    if not isinstance(kind, str):
+        return FieldError(name, "has no type", kind)
+    type_config = field.get("type_config")
+    currency = None
+    if kind == "currency" and isinstance(type_config, dict):
+        code = type_config.get("currency_type")
+        currency = code if isinstance(code, str) else None
+    if "value" not in field or field["value"] is None:
+        return FieldValue(name, kind, None, None, currency)
+    raw = field["value"]
+    if isinstance(raw, str) and not raw.strip() and kind != "checkbox":
+        return FieldValue(name, kind, None, raw, currency)
+    try:
+        value = _decode_value(kind, raw, type_config)
+    except _Bad as bad:
+        return FieldError(name, f"{kind} value {bad.reason}", raw)
+    except (ValueError, TypeError, ArithmeticError, OverflowError) as exc:
+        return FieldError(name, f"{kind} value cannot be read ({type(exc).__name__})", raw)
+    return FieldValue(name, kind, value, raw, currency)
+
+
+def decode_fields(fields: object) -> tuple[dict[str, FieldValue], list[FieldError]]:
+    """Decode a task's ``custom_fields``: values by field name (first wins), and every error."""
+    values: dict[str, FieldValue] = {}
+    errors: list[FieldError] = []
+    if fields is None:
+        return values, errors
+    if not isinstance(fields, list):
+        return values, [FieldError("custom_fields", "is not a list", fields)]
+    for field in fields:
+        decoded = decode_field(field)
+        if isinstance(decoded, FieldError):
+            errors.append(decoded)
+        else:
+            values.setdefault(decoded.name, decoded)
+    return values, errors
