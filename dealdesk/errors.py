@@ -25,7 +25,7 @@ class DealdeskError(Exception):
 
 
 class InvalidInput(DealdeskError):
-    """Input from outside (a webhook, a command, a flag, a field) was wrong; the message says how."""
+    """Input from outside (webhook, command, flag, field) was wrong; the message says how."""
 
     status_hint = 400
 
@@ -79,7 +79,9 @@ class UpstreamError(DealdeskError):
         attempts: int = 1,
         status: int | None = None,
     ) -> None:
-        super().__init__(f"{service} {operation} failed after {attempts} attempt(s): {kind}: {message}")
+        super().__init__(
+            f"{service} {operation} failed after {attempts} attempt(s): {kind}: {message}"
+        )
         self.service = service
         self.operation = operation
         self.kind = kind
