@@ -64,6 +64,9 @@ _SPLIT = re.compile(r"[,;\n\r]+")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _MAX_ENTRY = 200
+_TIMES = "x\u00d7"  # "2x" and "2\u00d7" (the multiplication sign)
+_LEADING_QTY = re.compile(rf"^(\d+)\s*[{_TIMES}]?\s+(.*)$")
+_TRAILING_QTY = re.compile(rf"^(.*?)\s*[{_TIMES}(]\s*(\d+)\)?$")
 _MAX_INFLUENCERS = 1000
 
 
@@ -147,7 +150,7 @@ def parse_timeline(value: object) -> tuple[date | None, date]:
 def _deliverable(item: str, platform: Platform | None) -> tuple[DeliverableType, int]:
     text = item.strip().lower().replace("_", " ").replace("-", " ")
     quantity = 1
-    match = re.match(r"^(\d+)\s*[x×]?\s+(.*)$", text) or re.match(r"^(.*?)\s*[x×(]\s*(\d+)\)?$", text)
+    match = _LEADING_QTY.match(text) or _TRAILING_QTY.match(text)
     if match is not None:
         first, second = match.groups()
         number, text = (first, second) if first.isdigit() else (second, first)
@@ -177,7 +180,7 @@ def _deliverable(item: str, platform: Platform | None) -> tuple[DeliverableType,
 
 
 def parse_deliverables(value: object, platform: Platform | None) -> tuple[dict[str, object], ...]:
-    """"2 Instagram reels, 1 story" -> ({"kind": "instagram_reel", "quantity": 2}, ...)."""
+    """ "2 Instagram reels, 1 story" -> ({"kind": "instagram_reel", "quantity": 2}, ...)."""
     items = (
         [text_of(v) for v in value]
         if isinstance(value, tuple | list)

@@ -1,0 +1,261 @@
+"""Map a ClickUp task to a :class:`~dealdesk.domain.campaign.Campaign` by ``campaign_fields.yaml``.
+
+The file maps each ClickUp custom field's name (matched ignoring case and spacing) to a campaign
+term (``TERMS``) and lists the terms a campaign cannot start without. :func:`map_task` decodes
+every field, reads every term, then validates the campaign, and reports EVERY problem at once,
+each naming the ClickUp field and its offending value (one Slack alert lists them all). The
+campaign's id is the task's id, so the same task always maps to the same campaign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import ValidationError
+
+from dealdesk.domain.campaign import Campaign, Platform
+from dealdesk.errors import ConfigError, InvalidInput
+from dealdesk.integrations import clickup_terms as terms
+from dealdesk.integrations.clickup_fields import FieldError, FieldValue, decode_fields, short_repr
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from pathlib import Path
+
+__all__ = [
+    "TERMS",
+    "CampaignRejected",
+    "FieldMapping",
+    "MappedCampaign",
+    "load_field_mapping",
+    "map_task",
+]
+
+
+def _set(key: str, read: Callable[[object], object]) -> Callable[[dict[str, Any], object], None]:
+    def apply(data: dict[str, Any], value: object) -> None:
+        data[key] = read(value)
+
+    return apply
+
+
+def _set_nested(outer: str, key: str, read: Callable[[object], object]) -> Any:
+    def apply(data: dict[str, Any], value: object) -> None:
+        data.setdefault(outer, {})[key] = read(value)
+
+    return apply
+
+
+def _timeline(data: dict[str, Any], value: object) -> None:
+    start, end = terms.parse_timeline(value)
+    timeline = data.setdefault("timeline", {})
+    timeline["ends_on"] = end
+    if start is not None:
+        timeline["starts_on"] = start
+
+
+def _text(value: object) -> str:
+    return terms.text_of(value).strip()
+
+
+def _int(value: object) -> int:
+    amount = terms.parse_amount(value)
+    if amount != amount.to_integral_value():
+        raise ValueError("is not a whole number")
+    return int(amount)
+
+
+def _currency(value: object) -> str:
+    return _text(value).upper()
+
+
+# campaign term -> how a decoded value lands in the Campaign's input. Deliverables are read after
+# the platform is known, so they are handled in map_task.
+_APPLY: dict[str, Callable[[dict[str, Any], object], None]] = {
+    "client": _set("client", _text),
+    "budget": _set("budget", terms.parse_amount),
+    "currency": _set("currency", _currency),
+    "platform": _set("platform", terms.parse_platform),
+    "influencers": _set("influencers", terms.parse_influencers),
+    "cpm_min": _set_nested("cpm_range", "min", terms.parse_amount),
+    "cpm_max": _set_nested("cpm_range", "max", terms.parse_amount),
+    "cpm_target": _set("cpm_target", terms.parse_amount),
+    "cpm_leniency_pct": _set("cpm_leniency_pct", terms.parse_amount),
+    "timeline": _timeline,
+    "timeline_start": _set_nested("timeline", "starts_on", terms.parse_date),
+    "timeline_end": _set_nested("timeline", "ends_on", terms.parse_date),
+    "max_per_influencer_without_approval": _set(
+        "max_per_influencer_without_approval", terms.parse_amount
+    ),
+    "usage_rights_days": _set_nested("usage_rights", "duration_days", _int),
+    "usage_rights_min_days": _set_nested("usage_rights", "min_duration_days", _int),
+    "usage_rights_notes": _set_nested("usage_rights", "notes", _text),
+    "paid_ads": _set_nested("usage_rights", "paid_ads", terms.parse_bool),
+    "allow_deliverable_trade": _set("allow_deliverable_trade", terms.parse_bool),
+    "product_offer": _set("product_offer", _text),
+}
+TERMS: frozenset[str] = frozenset({*_APPLY, "target_deliverables"})
+# A Campaign attribute (first element of a validation error's location) -> the terms feeding it.
+_ATTRIBUTE_TERMS: dict[str, tuple[str, ...]] = {
+    "cpm_range": ("cpm_min", "cpm_max", "cpm_target", "cpm_leniency_pct"),
+    "timeline": ("timeline", "timeline_start", "timeline_end"),
+    "usage_rights": ("usage_rights_days", "usage_rights_min_days", "paid_ads"),
+}
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+@dataclass(frozen=True)
+class FieldMapping:
+    """ClickUp field name -> campaign term, and the terms a campaign must have."""
+
+    fields: Mapping[str, str]
+    required: frozenset[str] = frozenset()
+
+    def term_of(self, field_name: str) -> str | None:
+        wanted = _norm(field_name)
+        return next((t for n, t in self.fields.items() if _norm(n) == wanted), None)
+
+    def field_of(self, term: str) -> str:
+        return next((n for n, t in self.fields.items() if t == term), term)
+
+
+def load_field_mapping(path: Path) -> FieldMapping:
+    """Load and check ``campaign_fields.yaml``; a wrong file is a ConfigError naming each line."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    fields = data.get("fields") if isinstance(data, dict) else None
+    if not isinstance(fields, dict) or not fields:
+        raise ConfigError(f"{path}: needs a 'fields:' mapping of ClickUp field name -> term")
+    problems = [
+        f"field {name!r} maps to unknown term {term!r}"
+        for name, term in fields.items()
+        if not isinstance(name, str) or term not in TERMS
+    ]
+    seen: dict[str, str] = {}
+    for name, term in fields.items():
+        if term in seen:
+            problems.append(f"fields {seen[term]!r} and {name!r} both map to {term!r}")
+        seen[str(term)] = str(name)
+    required = data.get("required", [])
+    if not isinstance(required, list):
+        problems.append("'required:' must be a list of terms")
+        required = []
+    problems += [f"required term {t!r} is mapped from no field" for t in required if t not in seen]
+    if problems:
+        known = ", ".join(sorted(TERMS))
+        raise ConfigError(f"{path}: " + "; ".join(problems) + f" (terms: {known})")
+    return FieldMapping({str(k): str(v) for k, v in fields.items()}, frozenset(required))
+
+
+@dataclass(frozen=True)
+class MappedCampaign:
+    """A valid campaign and where it came from."""
+
+    campaign: Campaign
+    task_name: str
+    list_id: str | None
+    url: str | None
+
+
+class CampaignRejected(InvalidInput):
+    """The task does not make a valid campaign; ``problems`` names every field and value."""
+
+    def __init__(self, task_id: str, task_name: str, problems: tuple[FieldError, ...]) -> None:
+        listed = "; ".join(map(str, problems))
+        super().__init__(f"task {task_id} is not a valid campaign: {listed}")
+        self.task_id = task_id
+        self.task_name = task_name
+        self.problems = problems
+
+
+def _model_problems(
+    exc: ValidationError, mapping: FieldMapping, failed_terms: set[str], data: dict[str, Any]
+) -> list[FieldError]:
+    problems: list[FieldError] = []
+    for error in exc.errors(include_url=False):
+        loc = [str(p) for p in error["loc"]]
+        attribute = loc[0] if loc else ""
+        feeding = _ATTRIBUTE_TERMS.get(attribute, (attribute,))
+        if failed_terms.intersection(feeding):
+            continue  # already reported where the field was read
+        message = str(error["msg"]).removeprefix("Value error, ")
+        mapped = [t for t in feeding if t in mapping.fields.values()]
+        name = mapping.field_of(mapped[0]) if mapped else (attribute or "campaign")
+        value = data.get(attribute, error.get("input")) if attribute else None
+        if error["type"] == "missing":
+            problems.append(FieldError(name, "is required but has no value", None))
+        else:
+            problems.append(FieldError(name, message, _plain(value)))
+    return problems
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def map_task(task: Mapping[str, Any], mapping: FieldMapping) -> MappedCampaign:
+    """Build the campaign for ``task`` (a Get Task response) or raise CampaignRejected."""
+    task_id = str(task.get("id") or "")
+    task_name = str(task.get("name") or "")[:200]
+    values, problems = decode_fields(task.get("custom_fields"))
+    data: dict[str, Any] = {"id": task_id}
+    failed: set[str] = set()
+    by_term: dict[str, FieldValue] = {}
+    for value in values.values():
+        term = mapping.term_of(value.name)
+        if term is not None and value.value is not None:
+            by_term[term] = value
+    for error in problems:
+        term = mapping.term_of(error.field)
+        if term is not None:
+            failed.add(term)
+    for term in sorted(mapping.required - set(by_term) - failed):
+        problems.append(FieldError(mapping.field_of(term), "is required but has no value", None))
+        failed.add(term)
+    for term, field in by_term.items():
+        if term == "target_deliverables":
+            continue
+        try:
+            _APPLY[term](data, field.value)
+        except ValueError as exc:
+            problems.append(FieldError(field.name, str(exc), field.raw))
+            failed.add(term)
+        if field.currency and "currency" not in by_term:
+            data.setdefault("currency", field.currency)
+    deliverables = by_term.get("target_deliverables")
+    if deliverables is not None:
+        platform = data.get("platform")
+        try:
+            data["target_deliverables"] = terms.parse_deliverables(
+                deliverables.value, platform if isinstance(platform, Platform) else None
+            )
+        except ValueError as exc:
+            problems.append(FieldError(deliverables.name, str(exc), deliverables.raw))
+            failed.add("target_deliverables")
+    if not task_id:
+        problems.append(FieldError("task id", "is missing", task.get("id")))
+    try:
+        campaign = Campaign.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_model_problems(exc, mapping, failed, data))
+        if not problems:  # never reject without saying why
+            problems.append(FieldError("campaign", str(exc).splitlines()[0], short_repr(data)))
+    else:
+        if not problems:
+            listing = task.get("list")
+            list_id = str(listing.get("id")) if isinstance(listing, dict) else None
+            url = task.get("url") if isinstance(task.get("url"), str) else None
+            return MappedCampaign(campaign, task_name, list_id, url)
+    raise CampaignRejected(task_id or "?", task_name, tuple(problems))
