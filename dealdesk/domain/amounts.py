@@ -96,7 +96,8 @@ _UNIT_AFTER = re.compile(
 _MONEY_WORDS = re.compile(
     r"\b(?:rate|rates|fee|fees|price|pricing|charge|charges|charging|pay|paid|budget|cost|"
     r"costs|comp|compensation|flat|total|invoice|offer|offered|do it for|for|at|need|needs|"
-    r"ask|asking|quote|quoted|per|each|bundle|package|amount|usually|normally|minimum|min)\b",
+    r"ask|asking|quote|quoted|per|each|bundle|package|amount|usually|normally|minimum|min|"
+    r"(?:can|could|would)\s+(?:you\s+)?(?:do|go|get)(?:\s+to)?)\b",
     re.IGNORECASE,
 )
 _MONEY_AFTER = re.compile(
@@ -134,7 +135,8 @@ _TOTAL_BEFORE = re.compile(
 )
 _LINE_BEFORE = re.compile(
     r"(?:" + DELIVERABLE_PATTERN.pattern + r")\s*(?:\([^)]*\)\s*)?"
-    r"(?:[:=@\-–—]|at|would be|will be|is|are|for|would run|runs|costs?|goes for)\s*"  # noqa: RUF001
+    r"(?:[:=@\-–—]|at|would be|will be|is|are|for|would run|runs|costs?|goes for|"  # noqa: RUF001
+    r"i(?:'d| would)?\s+(?:charge|need|ask(?:\s+for)?|want))\s*"
     r"(?:is\s+|of\s+|around\s+|about\s+)?$",
     re.IGNORECASE,
 )
@@ -147,6 +149,8 @@ _OURS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _OURS_AFTER = re.compile(
+    r"^[?!.\s]*(?:that'?s|that is|this is)\s+(?:(?:a|an|just|so|really|honestly|frankly)\s+)*"
+    r"(?:insulting|a joke|joke|laughable|too low|way too low|low|ridiculous)|"
     r"^\s*(?:that\s+)?(?:offer\s+)?(?:you\s+(?:offered|proposed|mentioned|quoted|sent)|"
     r"(?:is|was|feels|seems|sounds)?\s*(?:(?:a\s+)?(?:bit|little|way|much|really|too|quite|"
     r"rather|far|simply|just|definitely|unfortunately)\s+)*"
@@ -244,6 +248,8 @@ def find_amounts(
     while (match := _AMOUNT.search(text, position)) is not None:
         start, end = match.start(), match.end()
         position = max(end, start + 1)
+        if match["n2"] is not None and _UNIT_AFTER.match(text[end : end + 30]):
+            continue  # "60-90 second", "3-4 stories": a range of something else
         if match["n2"] is not None and _not_a_range(text, match):
             # "$800 and $300" or "$1,200 and 3 stories": two things, not a range. Read the
             # first alone; the scan goes on right after it and finds the second.
