@@ -24,7 +24,7 @@ hypothesis_settings.load_profile("ci")
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests build their settings explicitly; an operator's DEALDESK_* variables must not leak in.
     for name in list(os.environ):
-        if name.startswith("DEALDESK_") or name.startswith("ANTHROPIC_"):
+        if name.startswith(("DEALDESK_", "ANTHROPIC_")):
             monkeypatch.delenv(name, raising=False)
 
 

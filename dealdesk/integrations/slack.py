@@ -1,8 +1,8 @@
 """Slack Web API through slack_sdk's AsyncWebClient, on the I/O loop.
 
 ``SlackGateway.post`` is the one way dealdesk posts to Slack: under the shared retry policy (the
-SDK's own retry handlers are left at their default, connection errors only, and 429 is retried by
-the policy honouring Retry-After), with text redacted of secrets. ``post_once`` is for the
+SDK's own retry handlers are switched off, so attempts never nest; 429 is retried by the policy
+honouring Retry-After), with text redacted of secrets. ``post_once`` is for the
 ErrorReporter, which must never retry through itself.
 """
 
@@ -41,8 +41,13 @@ class SlackGateway:
         base = endpoint.base_url.rstrip("/")
         if not base.endswith("/api"):
             base += "/api"
+        # retry_handlers=[]: slack_sdk would otherwise retry connection errors itself, nesting
+        # its attempts inside the policy's.
         self.client = AsyncWebClient(
-            token=endpoint.token.get_secret_value(), base_url=base + "/", timeout=timeout_s
+            token=endpoint.token.get_secret_value(),
+            base_url=base + "/",
+            timeout=timeout_s,
+            retry_handlers=[],
         )
         self.endpoint = endpoint
         self._policy = policy
