@@ -13,6 +13,8 @@ import importlib
 import sys
 from typing import TYPE_CHECKING, Protocol
 
+from dealdesk.errors import ConfigError
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -51,4 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:  # settings or a config file: one line per problem
+        print(f"dealdesk: {exc}", file=sys.stderr)
         return 2

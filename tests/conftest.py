@@ -10,11 +10,16 @@ from pathlib import Path
 import pykka
 import pytest
 from hypothesis import settings as hypothesis_settings
+from pydantic import SecretStr
 
+from dealdesk.integrations.endpoints import Endpoint
+from dealdesk.integrations.slack import SlackGateway
 from dealdesk.runtime.clock import ManualClock
 from dealdesk.runtime.context import RuntimeContext
 from dealdesk.runtime.loop import IoLoop
-from dealdesk.runtime.settings import Settings
+from dealdesk.runtime.retry import RetryPolicy
+from dealdesk.runtime.settings import Service, Settings
+from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
 
 hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
 hypothesis_settings.load_profile("ci")
@@ -67,3 +72,18 @@ def io_loop() -> Iterator[IoLoop]:
 @pytest.fixture
 def ctx(settings: Settings, io_loop: IoLoop, clock: ManualClock) -> RuntimeContext:
     return RuntimeContext(settings=settings, loop=io_loop, clock=clock)
+
+
+@pytest.fixture
+def fake_slack(io_loop: IoLoop) -> Iterator[FakeSlack]:
+    """The sandbox Slack, stand-alone on the test's loop thread."""
+    fake = FakeSlack()
+    io_loop.run(fake.start(), timeout=5)
+    yield fake
+    io_loop.run(fake.stop(), timeout=5)
+
+
+def slack_gateway(fake: FakeSlack, policy: RetryPolicy, report: object = None) -> SlackGateway:
+    """A real slack_sdk client pointed at ``fake``."""
+    endpoint = Endpoint(Service.SLACK, fake.base_url, SecretStr(SANDBOX_BOT_TOKEN), sandboxed=True)
+    return SlackGateway(endpoint, policy, report)  # type: ignore[arg-type]

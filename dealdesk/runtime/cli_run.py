@@ -11,7 +11,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from dealdesk.errors import ConfigError, LeaseHeld
+from dealdesk.errors import LeaseHeld
 from dealdesk.runtime.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -38,11 +38,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = settings_from_args(args)
-    except ConfigError as exc:
-        print(f"dealdesk: {exc}", file=sys.stderr)
-        return 2
+    settings = settings_from_args(args)
     # Imported here: the commands that only read the database do not pay for the runtime.
     from dealdesk.runtime.boot import System  # noqa: PLC0415
     from dealdesk.runtime.logging import configure_logging  # noqa: PLC0415
@@ -62,9 +58,6 @@ def run(args: argparse.Namespace) -> int:
     except LeaseHeld as exc:
         print(f"dealdesk: refusing to start: {exc}", file=sys.stderr)
         return 1
-    except ConfigError as exc:
-        print(f"dealdesk: {exc}", file=sys.stderr)
-        return 2
     print(f"dealdesk is running at {system.http_url} (Ctrl-C to stop)", file=sys.stderr)
     stop.wait()
     system.stop()

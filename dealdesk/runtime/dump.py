@@ -14,7 +14,6 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
-from dealdesk.errors import ConfigError
 from dealdesk.runtime.cli_run import settings_from_args
 from dealdesk.runtime.lease import holder_pid
 from dealdesk.runtime.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
@@ -102,11 +101,7 @@ def render_tree(tree: dict[str, Any]) -> None:
 
 
 def dump(args: argparse.Namespace) -> int:
-    try:
-        settings = settings_from_args(args)
-    except ConfigError as exc:
-        print(f"dealdesk: {exc}", file=sys.stderr)
-        return 2
+    settings = settings_from_args(args)
     if args.offline:
         from dealdesk.store.offline_dump import run_offline_dump  # noqa: PLC0415
 

@@ -7,33 +7,20 @@ from typing import Any
 
 import pykka
 import pytest
-from pydantic import SecretStr
 
 from dealdesk.actors.error_reporter import FlushReports, error_reporter_spec
-from dealdesk.integrations.endpoints import Endpoint
-from dealdesk.integrations.slack import SlackGateway
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.retry import RetryPolicy
-from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.base import Fault
-from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
+from tests.conftest import slack_gateway
 
 CHANNEL = "#dealdesk-errors"
 
 
 @pytest.fixture
-def fake_slack(io_loop):
-    fake = FakeSlack()
-    io_loop.run(fake.start(), timeout=5)
-    yield fake
-    io_loop.run(fake.stop(), timeout=5)
-
-
-@pytest.fixture
 def reporter(ctx, fake_slack) -> pykka.ActorRef[Any]:
-    endpoint = Endpoint(Service.SLACK, fake_slack.base_url, SecretStr(SANDBOX_BOT_TOKEN), True)
-    slack = SlackGateway(endpoint, RetryPolicy.without_waiting(), report=None)
+    slack = slack_gateway(fake_slack, RetryPolicy.without_waiting())
 
     async def post(text: str) -> object:
         return await slack.post_once(CHANNEL, text)

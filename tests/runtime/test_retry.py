@@ -4,16 +4,14 @@ what is retried, how long it waits, and what the caller and the ErrorReporter ge
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr
 
 from dealdesk.errors import UpstreamError
-from dealdesk.integrations.endpoints import Endpoint
 from dealdesk.integrations.slack import SlackGateway
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.retry import HttpStatusError, RetryPolicy, classify, retry_after_from_headers
-from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.base import Fault
-from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
+from dealdesk.sandbox.slack import FakeSlack
+from tests.conftest import slack_gateway
 
 
 class Recorder:
@@ -29,22 +27,13 @@ class Recorder:
 
 
 @pytest.fixture
-def fake_slack(io_loop):
-    fake = FakeSlack()
-    io_loop.run(fake.start(), timeout=5)
-    yield fake
-    io_loop.run(fake.stop(), timeout=5)
-
-
-@pytest.fixture
 def recorder() -> Recorder:
     return Recorder()
 
 
 @pytest.fixture
 def slack(fake_slack: FakeSlack, recorder: Recorder) -> SlackGateway:
-    endpoint = Endpoint(Service.SLACK, fake_slack.base_url, SecretStr(SANDBOX_BOT_TOKEN), True)
-    return SlackGateway(endpoint, recorder.policy(), recorder.reports.append)
+    return slack_gateway(fake_slack, recorder.policy(), recorder.reports.append)
 
 
 def _post(io_loop, slack: SlackGateway) -> str:

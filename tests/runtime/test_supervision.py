@@ -11,14 +11,12 @@ import pykka
 import pytest
 
 from dealdesk.actors.error_reporter import error_reporter_spec
-from dealdesk.integrations.endpoints import Endpoint
-from dealdesk.integrations.slack import SlackGateway
 from dealdesk.runtime.actor import BaseActor, DumpState
 from dealdesk.runtime.context import RuntimeContext
 from dealdesk.runtime.retry import RetryPolicy
-from dealdesk.runtime.settings import Service
 from dealdesk.runtime.supervision import ChildSpec, StartChild, StopChild, Supervisor
-from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
+from dealdesk.sandbox.slack import FakeSlack
+from tests.conftest import slack_gateway
 
 
 @dataclass(frozen=True)
@@ -84,17 +82,8 @@ class Starts:
 
 
 @pytest.fixture
-def fake_slack(io_loop):
-    fake = FakeSlack()
-    io_loop.run(fake.start(), timeout=5)
-    yield fake
-    io_loop.run(fake.stop(), timeout=5)
-
-
-@pytest.fixture
 def reporter(ctx: RuntimeContext, fake_slack: FakeSlack):
-    endpoint = Endpoint(Service.SLACK, fake_slack.base_url, _token(), sandboxed=True)
-    slack = SlackGateway(endpoint, RetryPolicy.without_waiting(), report=None)
+    slack = slack_gateway(fake_slack, RetryPolicy.without_waiting())
 
     async def post(text: str) -> object:
         return await slack.post_once(ctx.settings.slack_errors_channel, text)
@@ -103,12 +92,6 @@ def reporter(ctx: RuntimeContext, fake_slack: FakeSlack):
     ref = spec.start(None, 0)  # type: ignore[arg-type]
     ctx.registry.register(spec.name, ref)
     return ref
-
-
-def _token():
-    from pydantic import SecretStr
-
-    return SecretStr(SANDBOX_BOT_TOKEN)
 
 
 def test_a_child_that_raises_is_restarted_and_answers_again(ctx: RuntimeContext):
