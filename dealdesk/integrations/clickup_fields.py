@@ -48,6 +48,8 @@ class FieldError:
     value: object = None
 
     def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.field}: {self.reason}"
         return f"{self.field}: {self.reason} (got {short_repr(self.value)})"
 
 

@@ -182,18 +182,50 @@ def _model_problems(
     problems: list[FieldError] = []
     for error in exc.errors(include_url=False):
         loc = [str(p) for p in error["loc"]]
-        attribute = loc[0] if loc else ""
+        attribute = loc[0] if loc else _attribute_named_in(str(error["msg"]))
         feeding = _ATTRIBUTE_TERMS.get(attribute, (attribute,))
         if failed_terms.intersection(feeding):
             continue  # already reported where the field was read
         message = str(error["msg"]).removeprefix("Value error, ")
         mapped = [t for t in feeding if t in mapping.fields.values()]
         name = mapping.field_of(mapped[0]) if mapped else (attribute or "campaign")
-        value = data.get(attribute, error.get("input")) if attribute else None
+        value = data[attribute] if attribute in data else (error.get("input") if loc else None)
         if error["type"] == "missing":
             problems.append(FieldError(name, "is required but has no value", None))
         else:
             problems.append(FieldError(name, message, _plain(value)))
+    return problems
+
+
+def _attribute_named_in(message: str) -> str:
+    """A whole-model error (no location) names the attribute it is about; find it."""
+    for attribute in ("cpm_range", "cpm_target", "target_deliverables", "budget", "timeline"):
+        if attribute in message:
+            return "cpm_range" if attribute == "cpm_target" else attribute
+    return ""
+
+
+def _check_terms(data: dict[str, Any], mapping: FieldMapping) -> list[FieldError]:
+    """Checks the Campaign model makes only after every field is valid, made per field here so
+    one bad field never hides another."""
+    problems: list[FieldError] = []
+    budget = data.get("budget")
+    if isinstance(budget, Decimal) and budget <= 0:
+        problems.append(FieldError(mapping.field_of("budget"), "must be above zero", str(budget)))
+    platform = data.get("platform")
+    deliverables = data.get("target_deliverables", ())
+    if isinstance(platform, Platform):
+        wrong = [
+            str(d["kind"]) for d in deliverables if not str(d["kind"]).startswith(platform.value)
+        ]
+        if wrong:
+            problems.append(
+                FieldError(
+                    mapping.field_of("target_deliverables"),
+                    f"{', '.join(wrong)} are not {platform.value} deliverables",
+                    wrong,
+                )
+            )
     return problems
 
 
@@ -246,6 +278,9 @@ def map_task(task: Mapping[str, Any], mapping: FieldMapping) -> MappedCampaign:
             failed.add("target_deliverables")
     if not task_id:
         problems.append(FieldError("task id", "is missing", task.get("id")))
+    checked = _check_terms(data, mapping)
+    problems.extend(checked)
+    failed.update(mapping.term_of(p.field) or "" for p in checked)
     try:
         campaign = Campaign.model_validate(data)
     except ValidationError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealdesk.runtime.settings import Service
+from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN, FakeClickUp
 from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ __all__ = ["FAKES", "Sandbox"]
 # service -> (fake class, the token the real client sends it)
 FAKES: dict[Service, tuple[type[FakeServer], str]] = {
     Service.SLACK: (FakeSlack, SANDBOX_BOT_TOKEN),
+    Service.CLICKUP: (FakeClickUp, SANDBOX_CLICKUP_TOKEN),
 }
 
 
