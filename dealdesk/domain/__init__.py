@@ -2,9 +2,10 @@
 """The pure core: money, campaigns, pricing, the CPM tracker, the negotiation table and decide().
 
 Nothing here does I/O or imports an I/O package (a test walks every module's imports); every
-number the system sends is decided here.
+number the system sends is decided here. Start with ``start_negotiation`` and ``decide``.
 """
 
+from dealdesk.domain.amounts import AmountBasis, FoundAmount, find_amounts, parse_money
 from dealdesk.domain.campaign import (
     PLATFORM_DELIVERABLES,
     Campaign,
@@ -18,6 +19,36 @@ from dealdesk.domain.campaign import (
     parse_campaign,
     parse_influencer,
 )
+from dealdesk.domain.cpm import AgreedCpm, CpmTracker, Flexibility
+from dealdesk.domain.decide import Decision, Edge, decide
+from dealdesk.domain.effects import (
+    CancelReminder,
+    Effect,
+    MarkDoNotContact,
+    NotifyTeam,
+    RecordAgreement,
+    ScheduleReminder,
+    SendEmail,
+    TeamTopic,
+    Terms,
+)
+from dealdesk.domain.events import (
+    EmailPurpose,
+    EmailSent,
+    Event,
+    EventType,
+    HumanRelease,
+    HumanTakeover,
+    OutreachRequested,
+    Pause,
+    ReminderDue,
+    ReminderKind,
+    ReplyReceived,
+    Resume,
+    SendFailed,
+    Stop,
+)
+from dealdesk.domain.machine import TRANSITIONS, Restore, Target, target_of
 from dealdesk.domain.money import (
     CENT,
     Currency,
@@ -28,29 +59,129 @@ from dealdesk.domain.money import (
     quantize,
     ratio,
 )
+from dealdesk.domain.negotiation import (
+    SCHEMA_VERSION,
+    TERMINAL_STATES,
+    WAITING_STATES,
+    HistoryEntry,
+    HistoryKind,
+    Negotiation,
+    PendingReminder,
+    State,
+    negotiation_id,
+    start_negotiation,
+)
+from dealdesk.domain.pricing import (
+    PricePlan,
+    base_rate,
+    implied_cpm,
+    package_price,
+    package_weight,
+    plan_prices,
+    schedule_offers,
+)
+from dealdesk.domain.reader import read_reply
+from dealdesk.domain.reading import Intent, QuestionTopic, ReplyReading
+from dealdesk.domain.reply_policy import next_offer, their_ask
+from dealdesk.domain.rules import (
+    AskAboveCap,
+    EngagementTier,
+    EscalationRules,
+    ManagerHandling,
+    NegotiationPolicy,
+    Playbook,
+    PricingConfig,
+)
 from dealdesk.domain.validation import ModelInvalid, parse_model, problems_of
 
 __all__ = [
     "CENT",
     "PLATFORM_DELIVERABLES",
+    "SCHEMA_VERSION",
+    "TERMINAL_STATES",
+    "TRANSITIONS",
+    "WAITING_STATES",
+    "AgreedCpm",
+    "AmountBasis",
+    "AskAboveCap",
     "Campaign",
+    "CancelReminder",
     "CpmRange",
+    "CpmTracker",
     "Currency",
+    "Decision",
     "Deliverable",
     "DeliverableType",
+    "Edge",
+    "Effect",
+    "EmailPurpose",
+    "EmailSent",
+    "EngagementTier",
+    "EscalationRules",
+    "Event",
+    "EventType",
+    "Flexibility",
+    "FoundAmount",
+    "HistoryEntry",
+    "HistoryKind",
+    "HumanRelease",
+    "HumanTakeover",
     "Influencer",
+    "Intent",
+    "ManagerHandling",
+    "MarkDoNotContact",
     "ModelInvalid",
     "Money",
+    "Negotiation",
+    "NegotiationPolicy",
+    "NotifyTeam",
+    "OutreachRequested",
+    "Pause",
+    "PendingReminder",
     "Platform",
+    "Playbook",
+    "PricePlan",
+    "PricingConfig",
+    "QuestionTopic",
     "Ratio",
+    "RecordAgreement",
+    "ReminderDue",
+    "ReminderKind",
+    "ReplyReading",
+    "ReplyReceived",
+    "Restore",
+    "Resume",
+    "ScheduleReminder",
+    "SendEmail",
+    "SendFailed",
+    "State",
+    "Stop",
+    "Target",
+    "TeamTopic",
+    "Terms",
     "Timeline",
     "UsageRights",
+    "base_rate",
+    "decide",
+    "find_amounts",
     "format_money",
+    "implied_cpm",
     "money",
+    "negotiation_id",
+    "next_offer",
+    "package_price",
+    "package_weight",
     "parse_campaign",
     "parse_influencer",
     "parse_model",
+    "parse_money",
+    "plan_prices",
     "problems_of",
     "quantize",
     "ratio",
+    "read_reply",
+    "schedule_offers",
+    "start_negotiation",
+    "target_of",
+    "their_ask",
 ]
