@@ -21,7 +21,11 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "main"]
 
 # Modules that each register one or more subcommands, in the order `--help` lists them.
-COMMANDS: tuple[str, ...] = ("dealdesk.runtime.cli_run", "dealdesk.runtime.dump")
+COMMANDS: tuple[str, ...] = (
+    "dealdesk.runtime.cli_run",
+    "dealdesk.runtime.dump",
+    "dealdesk.runtime.cli_domain",
+)
 
 
 class _Handler(Protocol):

@@ -27,9 +27,12 @@ def problems_of(exc: ValidationError) -> tuple[str, ...]:
     """One line per problem: the dotted field path, what is wrong, and the value that was given."""
     lines: list[str] = []
     for error in exc.errors(include_url=False):
-        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        where = ".".join(str(part) for part in error["loc"])
         message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == _MISSING:
+        if not where:
+            # A whole-model check (an inverted range): its message already names the fields.
+            lines.append(message)
+        elif error["type"] == _MISSING:
             lines.append(f"{where}: is required but missing")
         else:
             lines.append(f"{where}: {message} (got {_short(error.get('input'))})")
