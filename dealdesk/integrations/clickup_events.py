@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -63,10 +64,21 @@ def _id_text(value: object) -> object:
     return value
 
 
+def _printable(value: str) -> str:
+    if not value.isprintable():
+        raise ValueError("must be printable text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode") from None
+    return value
+
+
 Id = Annotated[
     str,
     BeforeValidator(_id_text),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
+    AfterValidator(_printable),
 ]
 
 

@@ -1,0 +1,211 @@
+"""``POST /webhooks/clickup``: the front door for ClickUp's task events. Runs on the I/O loop.
+
+In order, each step before any later one:
+
+1. **Size**: a body past ``max_body_bytes`` is refused with 413 before it is read in full.
+2. **Signature**: ``X-Signature`` must be the hex HMAC-SHA256 of the RAW body with the webhook
+   secret, compared in constant time, before anything is parsed. Missing or wrong → 401, counted
+   (``dealdesk_clickup_webhooks_total{outcome="bad_signature"}``) and audited (rate-limited, so a
+   flood of forgeries cannot flood the audit log). Neither the secret nor the supplied signature
+   is ever logged.
+3. **Envelope**: JSON with ``event``, ``webhook_id``, ``task_id`` (task events) and
+   ``history_items``, checked with pydantic → 400 with the reason.
+4. **Durable commit**: the delivery is recorded under its idempotency key through the AuditWriter
+   and the answer waits for the commit: 202 for a new delivery (then the ClickUpIngress is told),
+   200 for a duplicate (nothing else happens). If the commit cannot be had in time → 503, and
+   ClickUp's retry brings the delivery again. ClickUp gives up after 7 s; the commit timeout
+   stays well below.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import structlog
+from aiohttp import web
+from prometheus_client import Counter
+
+from dealdesk.errors import InvalidInput
+from dealdesk.http.app import HTTP_STATE
+from dealdesk.integrations.clickup_events import (
+    SOURCE,
+    ReceivedDelivery,
+    idempotency_key,
+    parse_envelope,
+    verify_signature,
+)
+from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
+from dealdesk.store.model import EventType
+from dealdesk.store.ops import AppendAudit
+from dealdesk.store.record_ops import DeliveryRecorded, RecordDelivery
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pydantic import SecretStr
+
+    from dealdesk.runtime.context import RuntimeContext
+    from dealdesk.runtime.metrics import Metrics
+
+__all__ = ["WEBHOOK_PATH", "clickup_webhook_routes"]
+
+WEBHOOK_PATH = "/webhooks/clickup"
+log = structlog.get_logger("dealdesk.http.clickup")
+
+_counters: weakref.WeakKeyDictionary[Metrics, Counter] = weakref.WeakKeyDictionary()
+
+
+def _counter(metrics: Metrics) -> Counter:
+    """One counter per runtime's registry (several runtimes live in one test process)."""
+    counter = _counters.get(metrics)
+    if counter is None:
+        counter = Counter(
+            "dealdesk_clickup_webhooks",
+            "ClickUp webhook deliveries by outcome",
+            ["outcome"],
+            registry=metrics.registry,
+        )
+        _counters[metrics] = counter
+    return counter
+
+
+class _AuditBudget:
+    """At most ``per_minute`` audit entries for refused deliveries; the rest are only counted."""
+
+    def __init__(self, per_minute: int = 60) -> None:
+        self.per_minute = per_minute
+        self.tokens = float(per_minute)
+        self.stamp = time.monotonic()
+        self.suppressed = 0
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.per_minute, self.tokens + (now - self.stamp) * self.per_minute / 60)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.suppressed += 1
+        return False
+
+
+def _answer(http_status: int, **body: object) -> web.Response:
+    return web.json_response(body, status=http_status)
+
+
+async def _read_limited(request: web.Request, limit: int) -> bytes | None:
+    """The raw body, or None if it is longer than ``limit`` (stops reading at the limit)."""
+    length = request.content_length
+    if length is not None:
+        if length > limit:
+            return None
+        return await request.content.readexactly(length) if length else b""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@dataclass
+class _Webhook:
+    secret: bytes
+    max_body_bytes: int | None
+    commit_timeout_s: float
+    budget: _AuditBudget
+
+    def _refuse_signature(
+        self, ctx: RuntimeContext, request: web.Request, reason: str, size: int
+    ) -> web.Response:
+        _counter(ctx.metrics).labels("bad_signature").inc()
+        remote = request.remote or "unknown"
+        log.warning("clickup_webhook_signature_refused", reason=reason, remote=remote, bytes=size)
+        if self.budget.take():
+            suppressed, self.budget.suppressed = self.budget.suppressed, 0
+            ctx.registry.tell(
+                AUDIT_WRITER,
+                AppendAudit(
+                    EventType.ERROR,
+                    metadata={
+                        "what": "clickup_webhook_signature_refused",
+                        "reason": reason,
+                        "remote": remote,
+                        "bytes": size,
+                        "refusals_not_audited_since_last": suppressed,
+                    },
+                ),
+            )
+        return _answer(401, error=f"X-Signature is {reason}")
+
+    async def handle(self, request: web.Request) -> web.Response:
+        ctx = request.app[HTTP_STATE].ctx
+        counter = _counter(ctx.metrics)
+        limit = self.max_body_bytes or ctx.settings.http_max_body_bytes
+        try:
+            body = await _read_limited(request, limit)
+        except (ConnectionError, EOFError):
+            counter.labels("incomplete").inc()
+            return _answer(400, error="the body ended before its Content-Length")
+        if body is None:
+            counter.labels("too_large").inc()
+            return _answer(413, error=f"body is larger than {limit} bytes")
+        header = request.headers.get("X-Signature")
+        if not header:
+            return self._refuse_signature(ctx, request, "missing", len(body))
+        if not verify_signature(self.secret, body, header):
+            return self._refuse_signature(ctx, request, "wrong", len(body))
+        try:
+            envelope, text = parse_envelope(body)
+            key = idempotency_key(envelope)
+            record = RecordDelivery(SOURCE, key, text)
+        except InvalidInput as exc:
+            counter.labels("invalid").inc()
+            log.info("clickup_webhook_invalid", reason=str(exc)[:300])
+            return _answer(400, error=str(exc))
+        writer = ctx.registry.get(AUDIT_WRITER)
+        if writer is None:
+            counter.labels("unavailable").inc()
+            return _answer(503, error="the store is not running; retry later")
+        try:
+            recorded = await ctx.loop.ask_actor(writer, record, self.commit_timeout_s)
+        except Exception as exc:  # timeout, store error, writer gone: nothing was acknowledged
+            counter.labels("unavailable").inc()
+            log.warning("clickup_webhook_not_committed", key=key, error=repr(exc)[:300])
+            return _answer(503, error="the delivery could not be recorded; retry later")
+        if not isinstance(recorded, DeliveryRecorded):
+            counter.labels("unavailable").inc()
+            return _answer(503, error="the delivery could not be recorded; retry later")
+        if not recorded.new:
+            counter.labels("duplicate").inc()
+            return _answer(200, status="duplicate", key=key)
+        counter.labels("accepted").inc()
+        ctx.registry.tell(
+            CLICKUP_INGRESS, ReceivedDelivery.from_envelope(envelope, text, recorded.delivery_id)
+        )
+        return _answer(202, status="accepted", key=key)
+
+
+def clickup_webhook_routes(
+    secret: SecretStr | str,
+    *,
+    max_body_bytes: int | None = None,
+    commit_timeout_s: float = 5.0,
+    path: str = WEBHOOK_PATH,
+) -> Callable[[web.Application], None]:
+    """The ``add_fn(app)`` for ``build_app(routes=...)``; ``secret`` from
+    :func:`dealdesk.integrations.clickup_config.resolve_webhook_secret`."""
+    plain = secret if isinstance(secret, str) else secret.get_secret_value()
+    if not plain:
+        raise ValueError("the ClickUp webhook secret is empty")
+    webhook = _Webhook(plain.encode(), max_body_bytes, commit_timeout_s, _AuditBudget())
+
+    def add(app: web.Application) -> None:
+        app.router.add_post(path, webhook.handle)
+
+    return add

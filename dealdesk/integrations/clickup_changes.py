@@ -1,0 +1,132 @@
+"""What changed between a started campaign and its ClickUp task now, and what the team is told.
+
+Pure functions: :func:`campaign_changes` compares two campaigns (influencers by identity, every
+other term by value); the ``*_text`` functions write the Slack messages, one per event, naming
+each field and value so nobody has to open ClickUp to know what went wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dealdesk.integrations.clickup_fields import short_repr
+from dealdesk.integrations.clickup_terms import influencer_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from dealdesk.domain.campaign import Campaign
+    from dealdesk.integrations.clickup_fields import FieldError
+
+__all__ = [
+    "CampaignChanges",
+    "TermChange",
+    "campaign_changes",
+    "influencers_added_text",
+    "paused_text",
+    "rejected_text",
+    "started_text",
+    "unapplied_text",
+]
+
+_MAX_LISTED = 30
+
+
+@dataclass(frozen=True)
+class TermChange:
+    term: str
+    before: Any
+    after: Any
+
+    def __str__(self) -> str:
+        return f"{self.term}: {short_repr(self.before)} → {short_repr(self.after)}"
+
+
+@dataclass(frozen=True)
+class CampaignChanges:
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    terms: tuple[TermChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.terms)
+
+
+def campaign_changes(old: Campaign, new: Campaign) -> CampaignChanges:
+    old_keys = {influencer_key(i) for i in old.influencers}
+    new_keys = {influencer_key(i) for i in new.influencers}
+    added = tuple(i for i in new.influencers if influencer_key(i) not in old_keys)
+    removed = tuple(i for i in old.influencers if influencer_key(i) not in new_keys)
+    before = old.model_dump(mode="json", exclude={"influencers", "id"})
+    after = new.model_dump(mode="json", exclude={"influencers", "id"})
+    terms = tuple(
+        TermChange(term, before.get(term), after.get(term))
+        for term in sorted(set(before) | set(after))
+        if before.get(term) != after.get(term)
+    )
+    return CampaignChanges(added, removed, terms)
+
+
+def _bullets(lines: Iterable[object]) -> str:
+    items = [str(line) for line in lines]
+    shown = "\n".join(f"• {line}" for line in items[:_MAX_LISTED])
+    more = len(items) - _MAX_LISTED
+    return shown + (f"\n• …and {more} more" if more > 0 else "")
+
+
+def _task(task_name: str, task_id: str, url: str | None) -> str:
+    label = task_name or task_id
+    return f"<{url}|{label}>" if url else f"*{label}* ({task_id})"
+
+
+def rejected_text(
+    task_name: str, task_id: str, problems: Iterable[FieldError], url: str | None = None
+) -> str:
+    listed = list(problems)
+    return (
+        f":warning: ClickUp task {_task(task_name, task_id, url)} is not a valid campaign, so "
+        f"nothing was started. {len(listed)} field(s) to fix:\n{_bullets(listed)}\n"
+        "Fix them in ClickUp: the campaign starts when the task is updated."
+    )
+
+
+def started_text(campaign: Campaign, task_name: str, created: int, url: str | None) -> str:
+    name = _task(task_name, campaign.id, url)
+    noun = "negotiation starts" if created == 1 else "negotiations start"
+    return (
+        f":rocket: Campaign {name} for *{campaign.client}* ({campaign.platform.value}) is in: "
+        f"{created} {noun}."
+    )
+
+
+def influencers_added_text(task_name: str, task_id: str, created: tuple[str, ...]) -> str:
+    noun = "negotiation starts" if len(created) == 1 else "negotiations start"
+    return (
+        f":heavy_plus_sign: {len(created)} influencer(s) added to *{task_name or task_id}* in "
+        f"ClickUp; {len(created)} new {noun}:\n{_bullets(created)}"
+    )
+
+
+def unapplied_text(task_name: str, task_id: str, changes: CampaignChanges) -> str:
+    intro = (
+        f":memo: *{task_name or task_id}* changed in ClickUp after its negotiations started. "
+        "Recorded, NOT applied to live negotiations:"
+    )
+    parts = [intro]
+    if changes.terms:
+        parts.append(_bullets(changes.terms))
+    if changes.removed:
+        parts.append(
+            "Removed from the influencer list (their negotiations go on; stop them by hand):\n"
+            + _bullets(changes.removed)
+        )
+    return "\n".join(parts)
+
+
+def paused_text(task_name: str, task_id: str, paused: int) -> str:
+    return (
+        f":pause_button: ClickUp task *{task_name or task_id}* was deleted: the campaign is "
+        f"paused ({paused} negotiation(s) paused). Nothing more is sent until someone resumes it."
+    )
