@@ -134,7 +134,7 @@ _TOTAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LINE_BEFORE = re.compile(
-    r"(?:" + DELIVERABLE_PATTERN.pattern + r")\s*(?:\([^)]*\)\s*)?"
+    r"(?:" + DELIVERABLE_PATTERN.pattern + r")\s*(?:\([^)]*\)\s*)?,?\s*"
     r"(?:[:=@\-–—]|at|would be|will be|is|are|for|would run|runs|costs?|goes for|"  # noqa: RUF001
     r"i(?:'d| would)?\s+(?:charge|need|ask(?:\s+for)?|want))\s*"
     r"(?:is\s+|of\s+|around\s+|about\s+)?$",

@@ -214,9 +214,13 @@ def _while_held(draft: Draft, event: ReplyReceived) -> None:
 
 def _reminder(draft: Draft, event: ReminderDue, target: State | Restore) -> State | None:
     n = draft.negotiation
+    if n.state not in _TIMER_STATES:
+        # Stale, escalated, human and paused threads ignore timers (the table's self-loop).
+        draft.because(f"Reminder {event.reminder_id} ignored: {n.state.value} runs no timers.")
+        return _state(target)
     pending = n.reminder
-    if pending is None or pending.reminder_id != event.reminder_id or n.state not in _TIMER_STATES:
-        draft.because(f"Reminder {event.reminder_id} is not pending here; nothing to do.")
+    if pending is None or pending.reminder_id != event.reminder_id:
+        draft.because(f"Reminder {event.reminder_id} is no longer pending; nothing to do.")
         return None
     draft.update(reminder=None)
     if event.event_type is EventType.STALE_DUE:
