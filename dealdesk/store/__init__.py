@@ -1,1 +1,96 @@
-"""TODO"""
+"""The store: SQLite schema and migrations, typed write operations, read-only queries.
+
+Every write goes through the AuditWriter actor (``dealdesk.actors.audit_writer``) as one of the
+operations below; reads use their own read-only connections (:class:`StoreReader`,
+:class:`AsyncStoreReader`). Boot calls :func:`prepare_database` before any actor starts. This
+package imports no actor code, so the ``audit`` command starts fast.
+"""
+
+from dealdesk.store.errors import SchemaTooNew, StoreError, StoreMissing, VersionConflict
+from dealdesk.store.model import (
+    Direction,
+    EventType,
+    OutboxStatus,
+    ReminderStatus,
+    iso_ms,
+    parse_iso,
+)
+from dealdesk.store.ops import AppendAudit, StoreOp, Transaction
+from dealdesk.store.queries import (
+    AuditEntry,
+    AuditFilter,
+    AuditPage,
+    CampaignRecord,
+    DeliveryRecord,
+    ErrorRecord,
+    NegotiationRecord,
+    OutboxRecord,
+    ReminderRecord,
+)
+from dealdesk.store.reader import AsyncStoreReader, StoreReader, ThreadReaders
+from dealdesk.store.record_ops import (
+    AddDoNotContact,
+    AddReminder,
+    CancelReminder,
+    CancelReminders,
+    DeliveryRecorded,
+    InsertOutbox,
+    MarkDeliveryProcessed,
+    MarkErrorPosted,
+    MarkReminderFired,
+    OutboxInserted,
+    RecordDelivery,
+    RecordError,
+    SaveNegotiation,
+    SetMailCursor,
+    UpdateOutbox,
+    UpsertCampaign,
+)
+from dealdesk.store.schema import SCHEMA_VERSION, database_path, prepare_database
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AddDoNotContact",
+    "AddReminder",
+    "AppendAudit",
+    "AsyncStoreReader",
+    "AuditEntry",
+    "AuditFilter",
+    "AuditPage",
+    "CampaignRecord",
+    "CancelReminder",
+    "CancelReminders",
+    "DeliveryRecord",
+    "DeliveryRecorded",
+    "Direction",
+    "ErrorRecord",
+    "EventType",
+    "InsertOutbox",
+    "MarkDeliveryProcessed",
+    "MarkErrorPosted",
+    "MarkReminderFired",
+    "NegotiationRecord",
+    "OutboxInserted",
+    "OutboxRecord",
+    "OutboxStatus",
+    "RecordDelivery",
+    "RecordError",
+    "ReminderRecord",
+    "ReminderStatus",
+    "SaveNegotiation",
+    "SchemaTooNew",
+    "SetMailCursor",
+    "StoreError",
+    "StoreMissing",
+    "StoreOp",
+    "StoreReader",
+    "ThreadReaders",
+    "Transaction",
+    "UpdateOutbox",
+    "UpsertCampaign",
+    "VersionConflict",
+    "database_path",
+    "iso_ms",
+    "parse_iso",
+    "prepare_database",
+]

@@ -1,0 +1,358 @@
+"""The AuditWriter: the one SQLite write connection of the process, with group commit.
+
+Every write in dealdesk is a typed operation (``dealdesk.store`` ops) sent to this actor:
+``tell`` it to forget it (audit entries), ``ask`` it to wait until it is durable; a
+``Transaction`` of several operations commits together; ``Flush`` is a barrier. Code on the I/O
+loop uses ``IoLoop.ask_actor``, whose ``LoopAsk`` wrapper is batched the same way.
+
+Group commit: each time the actor takes a write from its mailbox it also takes every write queued
+behind it, up to ``audit_batch_max`` operations or ``audit_batch_ms`` of draining, and commits them
+in one transaction (``dealdesk.store.batch``): one hop to the I/O loop per batch, where aiosqlite
+runs it. An answer is sent only after its transaction committed. A failing operation fails only
+itself (its caller gets the error, the ErrorReporter hears of it); the writer survives every error,
+reopening its connection after a failed commit. On stop it commits every write still queued
+before closing. If the I/O loop is gone by then, it commits them over a plain ``sqlite3``
+connection on its own thread, so a shutdown in the wrong order still loses nothing.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import queue
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import aiosqlite
+
+from dealdesk.runtime.actor import BaseActor
+from dealdesk.runtime.loop import LoopAsk, LoopReply
+from dealdesk.runtime.registry import AUDIT_WRITER
+from dealdesk.runtime.reports import ErrorReport
+from dealdesk.runtime.supervision import ChildSpec
+from dealdesk.store.batch import Outcome, commit_plan, run_plan, run_plan_sync
+from dealdesk.store.errors import StoreError, VersionConflict
+from dealdesk.store.model import iso_ms
+from dealdesk.store.ops import StoreOp, Transaction
+from dealdesk.store.schema import WRITER_PRAGMAS, database_path, prepare_database
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pykka
+
+    from dealdesk.runtime.context import RuntimeContext
+
+__all__ = ["AuditWriter", "Flush", "audit_writer_spec"]
+
+# A commit in flight on the loop, done already (no loop), or failed to start.
+_Running: TypeAlias = "concurrent.futures.Future[list[Outcome]] | list[Outcome] | BaseException"
+
+
+@dataclass(frozen=True)
+class Flush:
+    """Command: answer once every write queued before this one has committed."""
+
+
+_WRITES = (StoreOp, Transaction, Flush)
+
+
+def _is_write(message: object) -> bool:
+    if isinstance(message, LoopAsk):
+        message = message.message
+    return isinstance(message, _WRITES)
+
+
+class _WriterInbox(queue.Queue[Any]):
+    """pykka's inbox plus two things group commit needs: the envelope being handled (so a told
+    write is never answered by raising) and taking writes from the front without disturbing
+    anything else (a stop request, a dump) queued behind them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current: Any = None
+
+    def _get(self) -> Any:  # queue.Queue's hook, called with the mutex held
+        envelope = super()._get()
+        self.current = envelope
+        return envelope
+
+    def take_write(self) -> Any | None:
+        with self.mutex:
+            if not self.queue or not _is_write(self.queue[0].message):
+                return None
+            return self.queue.popleft()
+
+    def take_all_writes(self) -> list[Any]:
+        with self.mutex:
+            writes = [env for env in self.queue if _is_write(env.message)]
+            rest = [env for env in self.queue if not _is_write(env.message)]
+            self.queue.clear()
+            self.queue.extend(rest)
+            return writes
+
+
+@dataclass
+class _Unit:
+    """One caller's write: its operations, and where its answer goes."""
+
+    ops: tuple[StoreOp[Any], ...]
+    transaction: bool
+    reply: pykka.Future[Any] | LoopReply | None
+    outcome: Outcome = field(default_factory=Outcome)
+
+    @classmethod
+    def of(cls, message: object, reply: pykka.Future[Any] | LoopReply | None) -> _Unit:
+        if isinstance(message, LoopAsk):
+            return cls.of(message.message, message.reply)
+        if isinstance(message, Transaction):
+            return cls(message.ops, transaction=True, reply=reply)
+        if isinstance(message, StoreOp):
+            return cls((message,), transaction=False, reply=reply)
+        return cls((), transaction=False, reply=reply)  # Flush
+
+    def value(self) -> Any:
+        results = self.outcome.results
+        if self.transaction:
+            return results
+        return results[0] if results else None
+
+
+async def _connect(path: Path, synchronous: str) -> aiosqlite.Connection:
+    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        for pragma in (*WRITER_PRAGMAS, f"PRAGMA synchronous={synchronous}"):
+            await db.execute(pragma)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+class AuditWriter(BaseActor):
+    """Exactly one per process; registered as ``audit-writer``."""
+
+    kind = "audit_writer"
+    commit_timeout_s = 60.0
+    max_batches_per_message = 16  # then let pykka look at the mailbox (stop, dumps) again
+
+    def __init__(
+        self,
+        ctx: RuntimeContext,
+        *,
+        parent: pykka.ActorRef[Any] | None = None,
+        restarts: int = 0,
+        actor_id: str = AUDIT_WRITER,
+    ) -> None:
+        super().__init__(actor_id=actor_id, parent=parent, restarts=restarts)
+        self.ctx = ctx
+        self.path = database_path(ctx.settings)
+        self.db: aiosqlite.Connection | None = None
+        self.batches = 0
+        self.committed = 0
+        self.failed = 0
+        self.last_batch = 0
+
+    @staticmethod
+    def _create_actor_inbox() -> queue.Queue[Any]:  # pykka's hook for an actor's inbox
+        return _WriterInbox()
+
+    @property
+    def inbox(self) -> _WriterInbox:
+        inbox = self.actor_inbox
+        assert isinstance(inbox, _WriterInbox)
+        return inbox
+
+    # -- runs on the actor's thread -------------------------------------------------------------
+
+    def started(self) -> None:
+        prepare_database(self.ctx.settings)
+        if self._loop_running():
+            self.db = self._open()
+        self.log.info("audit_writer_started", path=str(self.path), restarts=self.restarts)
+
+    def on_receive(self, message: Any) -> Any:
+        if not _is_write(message):
+            return super().on_receive(message)
+        self.last_message_at = time.time()
+        envelope = self.inbox.current
+        if envelope is None or envelope.message is not message:  # pragma: no cover - defensive
+            raise StoreError("audit writer lost track of the message it is handling")
+        # Take over answering this write (pykka answers nothing once reply_to is None), so every
+        # write of a batch is answered the same way, right after its own commit.
+        first = _Unit.of(message, envelope.reply_to)
+        envelope.reply_to = None
+        batch = [first, *self._drain(len(first.ops) or 1)]
+        for _ in range(self.max_batches_per_message):
+            # Pipelined: the next batch is drained while this one commits on the I/O loop.
+            running = self._start(batch)
+            following = self._drain(0)
+            self._finish(batch, running)
+            batch = following or self._drain(0)
+            if not batch:
+                break
+        else:
+            self._finish(batch, self._start(batch))
+        return None
+
+    def handle(self, message: Any) -> Any:
+        return self.unhandled(message)
+
+    def on_stop(self) -> None:
+        pending = [_Unit.of(env.message, env.reply_to) for env in self.inbox.take_all_writes()]
+        cap = self.ctx.settings.audit_batch_max
+        for start in range(0, len(pending), cap):
+            batch = pending[start : start + cap]
+            self._finish(batch, self._start(batch))
+        self._close()
+        self.log.info("audit_writer_stopped", flushed_on_stop=len(pending), batches=self.batches)
+
+    def on_failure(self, exception_type: Any, exception_value: Any, traceback: Any) -> None:
+        self._close()
+        super().on_failure(exception_type, exception_value, traceback)
+
+    # -- group commit ---------------------------------------------------------------------------
+
+    def _drain(self, count: int) -> list[_Unit]:
+        settings = self.ctx.settings
+        cap, deadline = settings.audit_batch_max, time.monotonic() + settings.audit_batch_ms / 1000
+        units: list[_Unit] = []
+        while count < cap:
+            envelope = self.inbox.take_write()
+            if envelope is None:
+                break  # the mailbox has no more writes: commit now
+            unit = _Unit.of(envelope.message, envelope.reply_to)
+            units.append(unit)
+            count += len(unit.ops) or 1
+            if time.monotonic() >= deadline:
+                break
+        return units
+
+    def _start(self, units: list[_Unit]) -> _Running:
+        """Begin committing ``units``: on the I/O loop, or (no loop) synchronously here."""
+        plan = commit_plan([unit.ops for unit in units], iso_ms(self.ctx.clock.now()))
+        try:
+            if not self._loop_running():
+                return self._commit_sync(plan)
+            if self.db is None:
+                self.db = self._open()
+            return self.ctx.loop.submit(run_plan(self.db, plan))
+        except Exception as exc:
+            plan.close()
+            return exc
+
+    def _finish(self, units: list[_Unit], running: _Running) -> None:
+        """Wait for the commit of ``units``, then answer each one."""
+        outcomes: list[Outcome] | None = None
+        error: BaseException | None = None
+        if isinstance(running, concurrent.futures.Future):
+            try:
+                outcomes = running.result(self.commit_timeout_s)
+            except concurrent.futures.TimeoutError:
+                running.cancel()
+                error = TimeoutError(f"commit did not finish within {self.commit_timeout_s}s")
+            except Exception as exc:
+                error = exc
+        elif isinstance(running, BaseException):
+            error = running
+        else:
+            outcomes = running
+        if outcomes is None:
+            self.log.error("audit_batch_not_committed", writes=len(units), error=repr(error))
+            self._close()  # a fresh connection next time: the old one's state is unknown
+            message = f"write not committed ({len(units)} in batch): {error!r}"
+            outcomes = [Outcome(error=StoreError(message)) for _ in units]
+        self.batches += 1
+        self.last_batch = len(units)
+        for unit, outcome in zip(units, outcomes, strict=True):
+            unit.outcome = outcome
+            if outcome.error is None:
+                self.committed += 1
+            else:
+                self.failed += 1
+                self._failed(unit, outcome.error)
+            self._answer(unit)
+
+    def _commit_sync(self, plan: Any) -> list[Outcome]:
+        self._close()
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        try:
+            conn.execute(f"PRAGMA synchronous={self.ctx.settings.sqlite_synchronous}")
+            outcomes: list[Outcome] = run_plan_sync(conn, plan)
+        finally:
+            conn.close()
+        self.log.warning("audit_batch_committed_without_loop", writes=len(outcomes))
+        return outcomes
+
+    def _failed(self, unit: _Unit, error: BaseException) -> None:
+        names = ",".join(type(op).__name__ for op in unit.ops) or "Flush"
+        self.log.warning("audit_write_failed", ops=names, error=repr(error))
+        if isinstance(error, VersionConflict):
+            return  # the optimistic check doing its job: the caller re-reads and retries
+        self.ctx.report(
+            ErrorReport(
+                service="store",
+                operation=f"write {names}"[:200],
+                kind=type(error).__name__,
+                message=str(error)[:500],
+                context={"database": str(self.path)},
+            )
+        )
+
+    @staticmethod
+    def _answer(unit: _Unit) -> None:
+        error, reply = unit.outcome.error, unit.reply
+        if isinstance(reply, LoopReply):
+            if error is None:
+                reply.ok(unit.value())
+            else:
+                reply.fail(error)
+        elif reply is not None:
+            if error is None:
+                reply.set(unit.value())
+            else:
+                reply.set_exception(exc_info=(type(error), error, error.__traceback__))
+
+    # -- the connection -------------------------------------------------------------------------
+
+    def _loop_running(self) -> bool:
+        try:
+            return self.ctx.loop.loop.is_running()
+        except RuntimeError:
+            return False
+
+    def _open(self) -> aiosqlite.Connection:
+        synchronous = self.ctx.settings.sqlite_synchronous
+        return self.ctx.loop.run(_connect(self.path, synchronous), self.commit_timeout_s)
+
+    def _close(self) -> None:
+        db, self.db = self.db, None
+        if db is None:
+            return
+        try:
+            if self._loop_running():
+                self.ctx.loop.run(db.close(), self.commit_timeout_s)
+                return
+        except Exception as exc:
+            self.log.warning("audit_db_close_failed", error=repr(exc))
+        db.stop()  # no loop to close on: end aiosqlite's thread; sqlite3 closes the connection
+
+    def dump_fields(self) -> dict[str, Any]:
+        return {
+            "database": str(self.path),
+            "batches": self.batches,
+            "committed": self.committed,
+            "failed": self.failed,
+            "last_batch": self.last_batch,
+            "connected": self.db is not None,
+        }
+
+
+def audit_writer_spec(ctx: RuntimeContext) -> ChildSpec:
+    """How the root supervisor starts (and restarts) the AuditWriter."""
+
+    def start(parent: pykka.ActorRef[Any], restarts: int) -> pykka.ActorRef[Any]:
+        return AuditWriter.start(ctx, parent=parent, restarts=restarts)
+
+    return ChildSpec(name=AUDIT_WRITER, start=start, kind=AuditWriter.kind)

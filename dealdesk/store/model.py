@@ -1,0 +1,82 @@
+"""Vocabulary shared by writes and reads: event types, statuses, and the one timestamp format.
+
+Timestamps are stored as UTC ISO 8601 text with milliseconds and a ``Z`` suffix
+(``2026-11-22T09:00:00.000Z``): fixed width, so text order is time order and range queries are
+plain comparisons that use the indexes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from dealdesk.errors import InvalidInput
+
+__all__ = [
+    "Direction",
+    "EventType",
+    "OutboxStatus",
+    "ReminderStatus",
+    "iso_ms",
+    "parse_iso",
+]
+
+
+class EventType(StrEnum):
+    """What an audit entry records. Add members here; the column is plain text (no migration)."""
+
+    EMAIL_SENT = "email_sent"
+    EMAIL_RECEIVED = "email_received"
+    EMAIL_SKIPPED = "email_skipped"
+    STATE_TRANSITION = "state_transition"
+    OFFER_DECIDED = "offer_decided"
+    ESCALATION = "escalation"
+    AGREEMENT = "agreement"
+    REJECTION = "rejection"
+    TAKEOVER = "takeover"
+    RELEASE = "release"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+    REMINDER_FIRED = "reminder_fired"
+    CAMPAIGN_START = "campaign_start"
+    CAMPAIGN_REJECTED = "campaign_rejected"
+    CAMPAIGN_INFLUENCER_SKIP = "campaign_influencer_skip"
+    CAMPAIGN_COMPLETED = "campaign_completed"
+    WEBHOOK_RECEIVED = "webhook_received"
+    WEBHOOK_DUPLICATE = "webhook_duplicate"
+    DO_NOT_CONTACT = "do_not_contact"
+    SLACK_COMMAND = "slack_command"
+    ERROR = "error"
+
+
+class Direction(StrEnum):
+    SENT = "sent"
+    RECEIVED = "received"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+
+
+def iso_ms(moment: datetime) -> str:
+    """``moment`` as stored: UTC, ISO 8601, milliseconds, ``Z``. Naive datetimes are refused."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidInput(f"timestamp {moment.isoformat()} has no time zone (UTC expected)")
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
+def parse_iso(text: str) -> datetime:
+    """Read a stored timestamp back as an aware UTC datetime."""
+    return datetime.fromisoformat(text).astimezone(UTC)

@@ -1,0 +1,371 @@
+"""The read side's SQL, once: each query is a :class:`Query` value (SQL, parameters and how to
+turn rows into typed records), run by the sync reader (CLIs, dumps, tests) or the async one (code
+on the I/O loop). Parameterised only; no value is ever formatted into SQL text.
+
+Audit queries are newest first (``ts`` then ``id`` descending), and every filter is served by an
+index ``(key, ts)``, so a page of the newest entries is one backwards index walk.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from dealdesk.errors import InvalidInput
+from dealdesk.store.model import EventType, iso_ms
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+__all__ = [
+    "AuditEntry",
+    "AuditFilter",
+    "AuditPage",
+    "CampaignRecord",
+    "DeliveryRecord",
+    "ErrorRecord",
+    "NegotiationRecord",
+    "OutboxRecord",
+    "Query",
+    "ReminderRecord",
+    "audit_count_query",
+    "audit_entries_query",
+]
+
+T = TypeVar("T")
+Rows = list[tuple[Any, ...]]
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Query(Generic[T]):
+    sql: str
+    params: tuple[Any, ...]
+    convert: Callable[[Rows], T]
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+# -- audit trail ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit entries: every given filter must match.
+
+    ``influencer`` is a name or, if it contains ``@``, an email (both case-insensitive);
+    ``since`` is inclusive and ``until`` exclusive.
+    """
+
+    influencer: str | None = None
+    campaign_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    event_type: EventType | None = None
+    limit: int = 50
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}, got {self.limit}")
+        if self.offset < 0:
+            raise InvalidInput(f"offset must not be negative, got {self.offset}")
+        if self.since is not None and self.until is not None and self.since >= self.until:
+            raise InvalidInput("the start of the range must be before its end")
+
+    def where(self) -> tuple[str, tuple[Any, ...]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.influencer:
+            column = "influencer_email" if "@" in self.influencer else "influencer_name"
+            clauses.append(f"{column} = ?")
+            params.append(self.influencer.strip())
+        if self.campaign_id:
+            clauses.append("campaign_id = ?")
+            params.append(self.campaign_id)
+        if self.event_type is not None:
+            clauses.append("event_type = ?")
+            params.append(EventType(self.event_type).value)
+        if self.since is not None:
+            clauses.append("ts >= ?")
+            params.append(iso_ms(self.since))
+        if self.until is not None:
+            clauses.append("ts < ?")
+            params.append(iso_ms(self.until))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return where, tuple(params)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    ts: str
+    event_type: str
+    campaign_id: str | None
+    influencer_name: str | None
+    influencer_email: str | None
+    thread_id: str | None
+    direction: str | None
+    email_body: str | None
+    state_from: str | None
+    state_to: str | None
+    rates: Any
+    intent: Any
+    metadata: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of matches, newest first, and how many match in all (for paging)."""
+
+    entries: list[AuditEntry]
+    total: int
+    limit: int
+    offset: int
+
+
+_AUDIT_SELECT = (
+    "SELECT id, ts, event_type, campaign_id, influencer_name, influencer_email, thread_id, "
+    "direction, email_body, state_from, state_to, rates, intent, metadata FROM audit_log"
+)
+
+
+def _audit_entries(rows: Rows) -> list[AuditEntry]:
+    return [
+        AuditEntry(
+            int(row[0]),
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            row[10],
+            _loads(row[11]),
+            _loads(row[12]),
+            _loads(row[13]),
+        )
+        for row in rows
+    ]
+
+
+def audit_entries_query(audit: AuditFilter) -> Query[list[AuditEntry]]:
+    where, params = audit.where()
+    sql = f"{_AUDIT_SELECT}{where} ORDER BY ts DESC, id DESC LIMIT ? OFFSET ?"
+    return Query(sql, (*params, audit.limit, audit.offset), _audit_entries)
+
+
+def audit_count_query(audit: AuditFilter) -> Query[int]:
+    where, params = audit.where()
+    return Query(f"SELECT count(*) FROM audit_log{where}", params, lambda rows: int(rows[0][0]))  # noqa: S608
+
+
+# -- campaigns and negotiations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignRecord:
+    campaign_id: str
+    name: str
+    status: str
+    data: Any
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class NegotiationRecord:
+    negotiation_id: str
+    campaign_id: str
+    influencer_name: str
+    influencer_email: str | None
+    thread_id: str | None
+    state: str
+    version: int
+    data: Any
+    history: Any
+    created_at: str
+    updated_at: str
+
+
+def campaigns_query(campaign_id: str | None = None) -> Query[list[CampaignRecord]]:
+    def convert(rows: Rows) -> list[CampaignRecord]:
+        return [CampaignRecord(r[0], r[1], r[2], _loads(r[3]), r[4], r[5]) for r in rows]
+
+    return Query(
+        "SELECT campaign_id, name, status, data, created_at, updated_at FROM campaigns "
+        "WHERE (?1 IS NULL OR campaign_id = ?1) ORDER BY created_at, campaign_id",
+        (campaign_id,),
+        convert,
+    )
+
+
+_NEGOTIATION_SELECT = (
+    "SELECT negotiation_id, campaign_id, influencer_name, influencer_email, thread_id, state, "
+    "version, data, history, created_at, updated_at FROM negotiations"
+)
+
+
+def _negotiations(rows: Rows) -> list[NegotiationRecord]:
+    return [
+        NegotiationRecord(
+            r[0], r[1], r[2], r[3], r[4], r[5], int(r[6]), _loads(r[7]), _loads(r[8]), r[9], r[10]
+        )
+        for r in rows
+    ]
+
+
+def negotiations_query(campaign_id: str | None = None) -> Query[list[NegotiationRecord]]:
+    return Query(
+        f"{_NEGOTIATION_SELECT} WHERE (?1 IS NULL OR campaign_id = ?1) "
+        "ORDER BY campaign_id, influencer_name",
+        (campaign_id,),
+        _negotiations,
+    )
+
+
+def negotiation_query(negotiation_id: str) -> Query[NegotiationRecord | None]:
+    def convert(rows: Rows) -> NegotiationRecord | None:
+        found = _negotiations(rows)
+        return found[0] if found else None
+
+    return Query(f"{_NEGOTIATION_SELECT} WHERE negotiation_id = ?", (negotiation_id,), convert)
+
+
+# -- deliveries, outbox, reminders, errors, cursor, do-not-contact -------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    delivery_id: int
+    source: str
+    idempotency_key: str
+    body: str
+    received_at: str
+
+
+def unprocessed_deliveries_query(limit: int = 1000) -> Query[list[DeliveryRecord]]:
+    """Committed but not processed (replayed at start-up), oldest first."""
+    return Query(
+        "SELECT id, source, idempotency_key, body, received_at FROM webhook_deliveries "
+        "WHERE processed_at IS NULL ORDER BY id LIMIT ?",
+        (limit,),
+        lambda rows: [DeliveryRecord(*r) for r in rows],
+    )
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    message_id: str
+    negotiation_id: str
+    campaign_id: str | None
+    thread_id: str | None
+    recipient: str
+    subject: str
+    rendered: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: str
+    updated_at: str
+    sent_at: str | None
+
+
+_OUTBOX_SELECT = (
+    "SELECT message_id, negotiation_id, campaign_id, thread_id, recipient, subject, rendered, "
+    "status, attempts, last_error, created_at, updated_at, sent_at FROM outbox"
+)
+
+
+def outbox_query(
+    *, status: str | None = None, negotiation_id: str | None = None, message_id: str | None = None
+) -> Query[list[OutboxRecord]]:
+    return Query(
+        f"{_OUTBOX_SELECT} WHERE (?1 IS NULL OR status = ?1) AND "
+        "(?2 IS NULL OR negotiation_id = ?2) AND (?3 IS NULL OR message_id = ?3) "
+        "ORDER BY created_at, message_id",
+        (status, negotiation_id, message_id),
+        lambda rows: [OutboxRecord(*r) for r in rows],
+    )
+
+
+@dataclass(frozen=True)
+class ReminderRecord:
+    reminder_id: str
+    negotiation_id: str
+    kind: str
+    due_at: str
+    payload: Any
+    status: str
+
+
+_REMINDER_SELECT = (
+    "SELECT reminder_id, negotiation_id, kind, due_at, payload, status FROM reminders"
+)
+
+
+def _reminders(rows: Rows) -> list[ReminderRecord]:
+    return [ReminderRecord(r[0], r[1], r[2], r[3], _loads(r[4]), r[5]) for r in rows]
+
+
+def due_reminders_query(now: datetime, limit: int = 1000) -> Query[list[ReminderRecord]]:
+    """Pending reminders due at or before ``now``, soonest first."""
+    return Query(
+        f"{_REMINDER_SELECT} WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
+        (iso_ms(now), limit),
+        _reminders,
+    )
+
+
+def reminders_query(negotiation_id: str) -> Query[list[ReminderRecord]]:
+    return Query(
+        f"{_REMINDER_SELECT} WHERE negotiation_id = ? ORDER BY due_at",
+        (negotiation_id,),
+        _reminders,
+    )
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    fingerprint: str
+    service: str
+    operation: str
+    kind: str
+    message: str
+    count: int
+    first_seen: str
+    last_seen: str
+    posted_at: str | None
+    posted_count: int
+
+
+def errors_query(fingerprint: str | None = None) -> Query[list[ErrorRecord]]:
+    return Query(
+        "SELECT fingerprint, service, operation, kind, message, count, first_seen, last_seen, "
+        "posted_at, posted_count FROM errors WHERE (?1 IS NULL OR fingerprint = ?1) "
+        "ORDER BY last_seen DESC",
+        (fingerprint,),
+        lambda rows: [ErrorRecord(*r) for r in rows],
+    )
+
+
+def mail_cursor_query(mailbox: str) -> Query[str | None]:
+    return Query(
+        "SELECT history_id FROM mail_cursor WHERE mailbox = ?",
+        (mailbox,),
+        lambda rows: str(rows[0][0]) if rows else None,
+    )
+
+
+def do_not_contact_query(email: str) -> Query[bool]:
+    return Query("SELECT 1 FROM do_not_contact WHERE email = ?", (email.strip(),), bool)

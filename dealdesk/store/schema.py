@@ -1,0 +1,236 @@
+"""The database: where it lives, its tables and indexes, and the versioned migrations.
+
+The schema version is SQLite's ``PRAGMA user_version``. :data:`MIGRATIONS` is append-only: the
+migration at index ``i`` takes a database from version ``i`` to ``i + 1``, in one transaction with
+its version bump. A database whose version is above :data:`SCHEMA_VERSION` was written by a newer
+dealdesk and is refused (:class:`~dealdesk.store.errors.SchemaTooNew`), never "repaired".
+
+Indexes are shaped for the queries, not the columns: every audit filter is ``(key, ts)`` so "the
+newest 50 for X" is a backwards walk of one index range with no sort, however many rows X owns.
+The rowid is the last column of every SQLite index, which breaks ties between equal timestamps.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dealdesk.store.errors import SchemaTooNew, StoreError
+
+if TYPE_CHECKING:
+    from dealdesk.runtime.settings import Settings
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "WRITER_PRAGMAS",
+    "database_path",
+    "migrate",
+    "prepare_database",
+    "schema_version",
+]
+
+DB_FILENAME = "dealdesk.db"
+
+_V1 = """
+CREATE TABLE audit_log (
+    id               INTEGER PRIMARY KEY,
+    ts               TEXT NOT NULL,
+    event_type       TEXT NOT NULL,
+    campaign_id      TEXT,
+    influencer_name  TEXT COLLATE NOCASE,
+    influencer_email TEXT COLLATE NOCASE,
+    thread_id        TEXT,
+    direction        TEXT CHECK (direction IN ('sent', 'received')),
+    email_body       TEXT,
+    state_from       TEXT,
+    state_to         TEXT,
+    rates            TEXT,
+    intent           TEXT,
+    metadata         TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_by_influencer_name ON audit_log (influencer_name, ts);
+CREATE INDEX audit_by_influencer_email ON audit_log (influencer_email, ts);
+CREATE INDEX audit_by_campaign ON audit_log (campaign_id, ts);
+CREATE INDEX audit_by_event_type ON audit_log (event_type, ts);
+CREATE INDEX audit_by_ts ON audit_log (ts);
+
+CREATE TABLE campaigns (
+    campaign_id TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    data        TEXT NOT NULL DEFAULT '{}',
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE negotiations (
+    negotiation_id   TEXT PRIMARY KEY,
+    campaign_id      TEXT NOT NULL,
+    influencer_name  TEXT NOT NULL COLLATE NOCASE,
+    influencer_email TEXT COLLATE NOCASE,
+    thread_id        TEXT,
+    state            TEXT NOT NULL,
+    version          INTEGER NOT NULL CHECK (version >= 1),
+    data             TEXT NOT NULL DEFAULT '{}',
+    history          TEXT NOT NULL DEFAULT '[]',
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+CREATE INDEX negotiations_by_campaign ON negotiations (campaign_id, influencer_name);
+CREATE INDEX negotiations_by_thread ON negotiations (thread_id) WHERE thread_id IS NOT NULL;
+CREATE INDEX negotiations_by_email ON negotiations (influencer_email);
+
+CREATE TABLE webhook_deliveries (
+    id              INTEGER PRIMARY KEY,
+    source          TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    received_at     TEXT NOT NULL,
+    processed_at    TEXT,
+    outcome         TEXT,
+    UNIQUE (source, idempotency_key)
+);
+CREATE INDEX webhook_deliveries_unprocessed ON webhook_deliveries (id) WHERE processed_at IS NULL;
+
+CREATE TABLE outbox (
+    message_id     TEXT PRIMARY KEY,
+    negotiation_id TEXT NOT NULL,
+    campaign_id    TEXT,
+    thread_id      TEXT,
+    recipient      TEXT NOT NULL,
+    subject        TEXT NOT NULL,
+    rendered       TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    last_error     TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    sent_at        TEXT
+);
+CREATE INDEX outbox_by_status ON outbox (status, created_at);
+CREATE INDEX outbox_by_negotiation ON outbox (negotiation_id, created_at);
+
+CREATE TABLE reminders (
+    reminder_id    TEXT PRIMARY KEY,
+    negotiation_id TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    due_at         TEXT NOT NULL,
+    payload        TEXT NOT NULL DEFAULT '{}',
+    status         TEXT NOT NULL CHECK (status IN ('pending', 'fired', 'cancelled')),
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX reminders_due ON reminders (due_at) WHERE status = 'pending';
+CREATE INDEX reminders_by_negotiation ON reminders (negotiation_id, kind);
+
+CREATE TABLE errors (
+    fingerprint  TEXT PRIMARY KEY,
+    service      TEXT NOT NULL,
+    operation    TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    message      TEXT NOT NULL,
+    count        INTEGER NOT NULL,
+    first_seen   TEXT NOT NULL,
+    last_seen    TEXT NOT NULL,
+    posted_at    TEXT,
+    posted_count INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE mail_cursor (
+    mailbox    TEXT PRIMARY KEY,
+    history_id TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE do_not_contact (
+    email    TEXT PRIMARY KEY COLLATE NOCASE,
+    reason   TEXT NOT NULL,
+    source   TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+"""
+
+# Append only. Index i migrates version i -> i + 1.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# The writer's connection. A big page cache and a roomy WAL before checkpoints keep a group
+# commit's dirty index pages in memory and write each one once (measured: ~2x the insert rate).
+WRITER_PRAGMAS: tuple[str, ...] = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA cache_size=-65536",
+    "PRAGMA wal_autocheckpoint=10000",
+    "PRAGMA journal_size_limit=67108864",
+)
+
+
+def database_path(settings: Settings) -> Path:
+    """Where the database of this data directory lives."""
+    return Path(settings.data_dir) / DB_FILENAME
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> int:
+    """Bring the database on ``conn`` (autocommit mode) to :data:`SCHEMA_VERSION`.
+
+    Each step runs in its own ``BEGIN IMMEDIATE`` transaction together with its version bump, so a
+    crash mid-migration leaves the previous version intact. Returns the version reached.
+    """
+    found = schema_version(conn)
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(path, found, SCHEMA_VERSION)
+    for version in range(found, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (``executescript`` would commit on its own)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise StoreError(f"migration script ends with an incomplete statement: {pending.strip()!r}")
+    return statements
+
+
+def prepare_database(settings: Settings) -> Path:
+    """Start-up: create the data dir and database if needed, switch on WAL, apply migrations.
+
+    Call once from boot before any actor starts (the AuditWriter also calls it when it opens,
+    which is a no-op on a current database). Raises ``SchemaTooNew`` for a database from a newer
+    dealdesk and ``StoreError`` when the file cannot be opened or migrated.
+    """
+    path = database_path(settings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from exc
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=5000")
+        migrate(conn, str(path))
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot migrate database {path}: {exc}") from exc
+    finally:
+        conn.close()
+    return path
