@@ -138,6 +138,7 @@ class ClickUpIngress(BaseActor):
         self.store_timeout_s = store_timeout_s
         self.retry_delays_s = retry_delays_s
         self.done: set[int] = set()
+        self.outbox: list[str] = []
         self.stats = _Stats()
 
     # -- runs on this actor's thread ------------------------------------------------------------
@@ -173,9 +174,12 @@ class ClickUpIngress(BaseActor):
         if delivery.delivery_id is not None and delivery.delivery_id in self.done:
             return None  # replayed and told both: once is enough
         log = self.log.bind(key=delivery.key, clickup_event=delivery.event, task=delivery.task_id)
+        self.outbox.clear()
+        outcome: str | None
         try:
             outcome = self._route(delivery)
         except _TRANSIENT as exc:
+            self.outbox.clear()  # the retry redoes the effects and says so then
             self._retry_later(delivery, attempt, exc)
             return None
         except Exception as exc:
@@ -186,11 +190,17 @@ class ClickUpIngress(BaseActor):
                             str(exc)[:300], {"task_id": str(delivery.task_id)})
             )  # fmt: skip
         try:
-            self._finish(delivery.delivery_id, outcome)
+            self._finish(delivery.delivery_id, str(outcome))
         except _TRANSIENT as exc:  # effects are idempotent: redoing them is safe
             self._retry_later(delivery, attempt, exc)
-            return None
-        log.info("clickup_delivery_processed", outcome=outcome)
+            outcome = None
+        else:
+            log.info("clickup_delivery_processed", outcome=outcome)
+        # The team hears of it once it is durable (a replay after a crash may repeat a message;
+        # it never loses the fact).
+        for text in self.outbox:
+            self._post(text)
+        self.outbox.clear()
         return outcome
 
     def _finish(self, delivery_id: int | None, outcome: str) -> None:
@@ -206,7 +216,7 @@ class ClickUpIngress(BaseActor):
         self.log.warning("clickup_delivery_deferred", key=delivery.key, attempt=attempt,
                          error=repr(exc)[:300])  # fmt: skip
         if attempt > len(self.retry_delays_s):
-            self._alert(
+            self._post(
                 f":warning: ClickUp task {delivery.task_id} ({delivery.event}) could not be "
                 f"processed after {attempt} tries ({type(exc).__name__}). It stays queued and is "
                 "tried again at the next restart."
@@ -377,6 +387,10 @@ class ClickUpIngress(BaseActor):
         return _ask(writer, op, self.store_timeout_s)
 
     def _alert(self, text: str) -> None:
+        """Queue a message for the team, posted once the delivery's outcome is committed."""
+        self.outbox.append(text)
+
+    def _post(self, text: str) -> None:
         if self.slack is None:
             self.log.info("clickup_alert_not_posted", reason="no slack gateway")
             return

@@ -1,0 +1,123 @@
+"""A campaign's supervisor persists one negotiation per influencer, exactly once, and pauses them."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from dealdesk.actors.audit_writer import audit_writer_spec
+from dealdesk.actors.campaign_supervisor import (
+    AddInfluencers,
+    PauseCampaign,
+    campaign_supervisor_spec,
+    negotiation_id,
+)
+from dealdesk.domain.campaign import parse_campaign
+from dealdesk.runtime.actor import DumpState
+from dealdesk.runtime.registry import AUDIT_WRITER, ROOT, campaign_name
+from dealdesk.runtime.supervision import ChildSpec, StartChild, Supervisor
+from dealdesk.store.schema import database_path
+
+CAMPAIGN = parse_campaign(
+    {
+        "id": "86abc",
+        "client": "Lumen",
+        "platform": "instagram",
+        "cpm_range": {"min": "18", "max": "30"},
+        "budget": "12000",
+        "target_deliverables": [{"kind": "instagram_reel"}],
+        "influencers": ["@maya", "Jordan <JORDAN@x.example>", "Priya"],
+    }
+)
+
+
+@pytest.fixture
+def root(ctx):
+    ref = Supervisor.start(ctx, actor_id=ROOT)
+    ctx.registry.register(ROOT, ref)
+    ref.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
+    yield ref
+    ref.stop(timeout=10)
+
+
+def rows(ctx):
+    ctx.registry.get(AUDIT_WRITER).ask(DumpState(), timeout=10)
+    conn = sqlite3.connect(f"file:{database_path(ctx.settings)}?mode=ro", uri=True)
+    try:
+        return conn.execute(
+            "SELECT negotiation_id, state, version FROM negotiations ORDER BY negotiation_id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_influencers_get_one_new_negotiation_each_and_are_never_added_twice(ctx, root):
+    supervisor = root.ask(StartChild(campaign_supervisor_spec(ctx, CAMPAIGN)), timeout=10)
+    first = supervisor.ask(AddInfluencers(CAMPAIGN.influencers), timeout=10)
+    again = supervisor.ask(AddInfluencers(("@MAYA", "jordan@x.example", "@new")), timeout=10)
+    assert first.created == CAMPAIGN.influencers
+    assert again.created == ("@new",)
+    assert again.existing == ("@MAYA", "jordan@x.example")
+    assert [r[1] for r in rows(ctx)] == ["new"] * 4
+    assert ctx.registry.get(campaign_name("86abc")) is supervisor
+
+
+def test_two_activations_racing_on_the_same_influencers_create_each_row_once(ctx, root):
+    # Two supervisors of one campaign (what a broken single-activation guarantee would give):
+    # the store's id check still keeps one negotiation per influencer.
+    spec = campaign_supervisor_spec(ctx, CAMPAIGN)
+    a = spec.start(root, 0)
+    b = spec.start(root, 0)
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def add(ref):
+        barrier.wait(5)
+        answers.append(ref.ask(AddInfluencers(CAMPAIGN.influencers), timeout=20))
+
+    threads = [threading.Thread(target=add, args=(ref,)) for ref in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sum(len(answer.created) for answer in answers) == 3
+    assert len(rows(ctx)) == 3
+
+
+def test_a_restarted_supervisor_reloads_its_negotiations_from_the_store(ctx, root):
+    spec = campaign_supervisor_spec(ctx, CAMPAIGN)
+    first = spec.start(root, 0)
+    first.ask(AddInfluencers(CAMPAIGN.influencers), timeout=10)
+    first.stop(timeout=10)
+    second = spec.start(root, 1)
+    dump = second.ask(DumpState(), timeout=10)
+    assert dump["negotiations"] == {"new": 3}
+    assert second.ask(AddInfluencers(CAMPAIGN.influencers), timeout=10).created == ()
+
+
+def test_pausing_moves_every_live_negotiation_to_paused_and_remembers_where_it_was(ctx, root):
+    supervisor = root.ask(StartChild(campaign_supervisor_spec(ctx, CAMPAIGN)), timeout=10)
+    supervisor.ask(AddInfluencers(CAMPAIGN.influencers), timeout=10)
+    assert supervisor.ask(PauseCampaign("task deleted"), timeout=10) == 3
+    assert supervisor.ask(PauseCampaign("task deleted"), timeout=10) == 0
+    assert {(state, version) for _, state, version in rows(ctx)} == {("paused", 2)}
+    assert supervisor.ask(DumpState(), timeout=10)["state"] == "paused"
+
+
+def test_the_negotiator_seam_starts_one_child_per_negotiation(ctx, root):
+    started = []
+
+    def negotiator_spec(row):
+        def start(parent, restarts):
+            started.append(row.negotiation_id)
+            return Supervisor.start(ctx, actor_id=row.negotiation_id, parent=parent)
+
+        return ChildSpec(name=f"negotiation:{row.negotiation_id}", start=start, register=False)
+
+    spec = campaign_supervisor_spec(ctx, CAMPAIGN, negotiator_spec=negotiator_spec)
+    supervisor = root.ask(StartChild(spec), timeout=10)
+    supervisor.ask(AddInfluencers(CAMPAIGN.influencers), timeout=10)
+    assert started == [negotiation_id("86abc", i) for i in CAMPAIGN.influencers]
+    assert negotiation_id("86abc", "Jordan <JORDAN@x.example>") == "86abc:jordan@x.example"

@@ -1,0 +1,192 @@
+"""POST /webhooks/clickup: size, signature first, envelope, then a durable commit before 2xx."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+
+import pytest
+from aiohttp import web
+
+from dealdesk.actors.audit_writer import audit_writer_spec
+from dealdesk.http.app import HttpState, build_app
+from dealdesk.http.clickup_webhook import clickup_webhook_routes
+from dealdesk.runtime.actor import DumpState
+from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT
+from dealdesk.runtime.supervision import StartChild, Supervisor
+from dealdesk.store.schema import database_path
+
+SECRET = "S3CRETVALUE0123456789ABCDEF"
+CREATED = {
+    "event": "taskCreated",
+    "history_items": [
+        {"id": "2800763136717140857", "type": 1, "date": "1642734631523", "field": "status",
+         "parent_id": "162641062", "data": {"status_type": "open"}, "source": None,
+         "user": {"id": 183, "username": "John"}, "before": {"status": None},
+         "after": {"status": "to do"}},
+        {"id": "2800763136700363640", "type": 1, "date": "1642734631523",
+         "field": "task_creation", "parent_id": "162641062", "data": {}, "source": None,
+         "user": {"id": 183}, "before": None, "after": None},
+    ],
+    "task_id": "1vj37mc",
+    "webhook_id": "7fa3ec74-69a8-4530-a251-8a13730bd204",
+}  # fmt: skip
+
+
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def compact(payload) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+class Told:
+    """Stands in for the ingress: records what the endpoint tells it."""
+
+    def __init__(self):
+        self.messages = []
+
+    def tell(self, message):
+        self.messages.append(message)
+
+
+@pytest.fixture
+def writer(ctx):
+    root = Supervisor.start(ctx, actor_id=ROOT)
+    ctx.registry.register(ROOT, root)
+    ref = root.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
+    yield ref
+    root.stop(timeout=10)
+
+
+@pytest.fixture
+async def client(aiohttp_client, ctx, writer):
+    app = build_app(
+        HttpState(ctx=ctx, admin_token="t"),
+        routes=(clickup_webhook_routes(SECRET, max_body_bytes=64 * 1024),),
+    )
+    return await aiohttp_client(app)
+
+
+def rows(ctx, sql):
+    ctx.registry.get(AUDIT_WRITER).ask(DumpState(), timeout=10)
+    conn = sqlite3.connect(f"file:{database_path(ctx.settings)}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+async def post(client, body: bytes, signature: str | None = "sign", **headers):
+    if signature == "sign":
+        signature = sign(body)
+    if signature is not None:
+        headers["X-Signature"] = signature
+    response = await client.post("/webhooks/clickup", data=body, headers=headers)
+    return response.status, await response.json()
+
+
+async def test_a_new_delivery_is_committed_before_202_and_a_duplicate_gets_200(client, ctx):
+    body = compact(CREATED)
+    assert (await post(client, body))[0] == 202
+    assert rows(ctx, "SELECT idempotency_key, processed_at FROM webhook_deliveries") == [
+        ("7fa3ec74-69a8-4530-a251-8a13730bd204:2800763136717140857,2800763136700363640", None)
+    ]
+    status, answer = await post(client, body)
+    assert status == 200
+    assert answer["status"] == "duplicate"
+    assert rows(ctx, "SELECT count(*) FROM webhook_deliveries") == [(1,)]
+
+
+async def test_the_ingress_is_told_of_new_deliveries_only(client, ctx):
+    told = Told()
+    ctx.registry.register(CLICKUP_INGRESS, told)  # a stand-in with the ActorRef's tell
+    told.is_alive = lambda: True
+    body = compact(CREATED)
+    await post(client, body)
+    await post(client, body)
+    assert [m.task_id for m in told.messages] == ["1vj37mc"]
+    assert told.messages[0].list_id == "162641062"
+
+
+async def test_a_missing_or_wrong_signature_is_401_counted_and_audited_without_the_secret(
+    client, ctx, capsys
+):
+    body = compact(CREATED)
+    assert (await post(client, body, signature=None))[0] == 401
+    status, answer = await post(client, body, signature=sign(body, "other-secret"))
+    assert status == 401
+    assert "wrong" in answer["error"]
+    assert (await post(client, body, signature=sign(body).upper()))[0] == 202  # hex case-blind
+    assert rows(ctx, "SELECT count(*) FROM webhook_deliveries") == [(1,)]
+    audited = rows(ctx, "SELECT metadata FROM audit_log WHERE event_type = 'error'")
+    assert len(audited) == 2
+    assert "signature" in audited[0][0]
+    metrics = ctx.metrics.render().decode()
+    assert 'dealdesk_clickup_webhooks_total{outcome="bad_signature"} 2.0' in metrics
+    output = capsys.readouterr()
+    assert SECRET not in output.out + output.err
+    assert sign(body, "other-secret") not in output.out + output.err
+
+
+async def test_the_signature_is_checked_over_the_raw_bytes_not_reparsed_json(client):
+    spaced = json.dumps(CREATED).encode()  # with spaces: a different body, a different HMAC
+    assert (await post(client, spaced, signature=sign(compact(CREATED))))[0] == 401
+    assert (await post(client, spaced))[0] == 202
+
+
+async def test_a_body_over_the_limit_is_413_before_the_signature_is_checked(client):
+    big = b"{" + b" " * (64 * 1024) + b"}"
+    status, _answer = await post(client, big, signature=None)
+    assert status == 413
+
+    async def chunks():
+        for _ in range(80):
+            yield b" " * 1024
+
+    response = await client.post("/webhooks/clickup", data=chunks(), headers={"X-Signature": "x"})
+    assert response.status == 413
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"not json", "not JSON"),
+        (b"[1, 2]", "not an object"),
+        (compact({"webhook_id": "w", "task_id": "t"}), "event"),
+        (compact({"event": "taskCreated", "webhook_id": "w"}), "task_id is required"),
+        (compact({**CREATED, "history_items": [{"field": "status"}]}), "history_items.0.id"),
+        (compact({**CREATED, "webhook_id": ""}), "webhook_id"),
+        (b"\xff\xfe{}", "UTF-8"),
+        (compact({**CREATED, "task_id": "bad\ud800"}), "task_id"),
+    ],
+)
+async def test_a_bad_envelope_is_400_with_the_reason(client, body, reason):
+    status, answer = await post(client, body)
+    assert status == 400
+    assert reason in answer["error"]
+
+
+async def test_task_deleted_without_history_items_is_keyed_by_event_and_task(client, ctx):
+    body = compact({"event": "taskDeleted", "task_id": "1vj37mc", "webhook_id": "w"})
+    assert (await post(client, body))[0] == 202
+    assert rows(ctx, "SELECT idempotency_key FROM webhook_deliveries") == [("taskDeleted:1vj37mc",)]
+
+
+async def test_without_a_running_store_the_delivery_is_refused_with_503_so_clickup_retries(
+    aiohttp_client, ctx
+):
+    app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(clickup_webhook_routes(SECRET),))
+    client = await aiohttp_client(app)
+    status, _ = await post(client, compact(CREATED))
+    assert status == 503
+
+
+def test_an_empty_secret_is_refused_at_start_up():
+    with pytest.raises(ValueError, match="empty"):
+        clickup_webhook_routes("")
+    assert callable(clickup_webhook_routes(SECRET))
+    assert isinstance(web.Application(), web.Application)
