@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "dealdesk.runtime.cli_run",
     "dealdesk.runtime.dump",
     "dealdesk.runtime.cli_domain",
+    "dealdesk.store.cli",
 )
 
 
