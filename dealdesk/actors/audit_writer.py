@@ -101,6 +101,7 @@ class _Unit:
     transaction: bool
     reply: pykka.Future[Any] | LoopReply | None
     outcome: Outcome = field(default_factory=Outcome)
+    answered: bool = False
 
     @classmethod
     def of(cls, message: object, reply: pykka.Future[Any] | LoopReply | None) -> _Unit:
@@ -183,17 +184,30 @@ class AuditWriter(BaseActor):
         # write of a batch is answered the same way, right after its own commit.
         first = _Unit.of(message, envelope.reply_to)
         envelope.reply_to = None
-        batch = [first, *self._drain(len(first.ops) or 1)]
-        for _ in range(self.max_batches_per_message):
-            # Pipelined: the next batch is drained while this one commits on the I/O loop.
-            running = self._start(batch)
-            following = self._drain(0)
-            self._finish(batch, running)
-            batch = following or self._drain(0)
-            if not batch:
-                break
-        else:
-            self._finish(batch, self._start(batch))
+        taken = [first]  # every write taken from the mailbox and not yet answered
+        try:
+            taken += self._drain(len(first.ops) or 1)
+            batch = list(taken)
+            for _ in range(self.max_batches_per_message):
+                # Pipelined: the next batch is drained while this one commits on the I/O loop.
+                running = self._start(batch)
+                following = self._drain(0)
+                taken += following
+                self._finish(batch, running)
+                batch = following or self._drain(0)
+                taken += batch if not following else []
+                if not batch:
+                    break
+            else:
+                self._finish(batch, self._start(batch))
+        except BaseException as exc:
+            # A bug of ours: whoever waits hears of it (nothing of theirs was acknowledged);
+            # then the writer crashes and its supervisor restarts it with the rest of the mailbox.
+            for unit in taken:
+                if not unit.answered:
+                    unit.outcome = Outcome(error=StoreError(f"audit writer failed: {exc!r}"))
+                    self._answer(unit)
+            raise
         return None
 
     def handle(self, message: Any) -> Any:
@@ -302,6 +316,7 @@ class AuditWriter(BaseActor):
 
     @staticmethod
     def _answer(unit: _Unit) -> None:
+        unit.answered = True
         error, reply = unit.outcome.error, unit.reply
         if isinstance(reply, LoopReply):
             if error is None:

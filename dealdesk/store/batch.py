@@ -60,8 +60,8 @@ def _quietly(sql: str) -> Plan[None]:
 def commit_plan(units: Sequence[Sequence[StoreOp[Any]]], now: str) -> Plan[list[Outcome]]:
     """One transaction for all ``units``; see the module docstring for failure isolation."""
     flat = [op for unit in units for op in unit]
+    yield Stmt("BEGIN IMMEDIATE")  # if even this fails (locked, I/O), retrying would not help
     try:
-        yield Stmt("BEGIN IMMEDIATE")
         results = yield from _ops_plan(flat, now)
         yield Stmt("COMMIT")
     except Exception:
