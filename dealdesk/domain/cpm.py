@@ -17,13 +17,13 @@ Every result carries a reason sentence that goes into the audit trail.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from dealdesk.domain.campaign import CpmRange
-from dealdesk.domain.money import Money, Ratio, format_money, quantize
+from dealdesk.domain.money import CENT, Money, Ratio, format_money, quantize
 
 if TYPE_CHECKING:
     from dealdesk.domain.rules import PricingConfig
@@ -122,7 +122,8 @@ class CpmTracker(BaseModel):
                     break
             else:
                 why += f"; engagement {_pct(engagement_rate)} earns no premium"
-        ceiling = quantize(high * pricing.max_cap_multiple)
+        # Rounded down: the ceiling is a promise (never above 120% of the max), not an estimate.
+        ceiling = (high * pricing.max_cap_multiple).quantize(CENT, rounding=ROUND_DOWN)
         wanted = quantize(base * (1 + premium))
         cap = min(wanted, ceiling)
         if wanted > ceiling:

@@ -247,8 +247,6 @@ def _judge_price(d: Draft, reading: ReplyReading, *, cleared: bool) -> EventType
             return _escalate(d, "They accepted before we made any offer.")
         ask = n.last_offer.amount
         package = n.last_offer.deliverables
-    if ask is not None:
-        d.update(last_ask=ask)
     if package != plan.deliverables:
         return _judge_trade(d, ask, package, cleared=cleared)
     limit = n.campaign.max_per_influencer_without_approval
@@ -261,8 +259,13 @@ def _judge_price(d: Draft, reading: ReplyReading, *, cleared: bool) -> EventType
         and not (cleared or approved)
     ):
         return _escalate(d, f"Their ask {money(ask)} is above the {money(limit)} limit.", ask)
+    if ask is not None:
+        d.update(last_ask=ask)
     cap = n.effective_cap
     now = next_offer(n)
+    if ask is None and n.last_ask is not None and n.last_ask < now:
+        # "Can you do better?" after naming a price: never offer more than their own last ask.
+        now = n.last_ask
     if ask is not None and ask <= now:
         return _agree(
             d,
