@@ -17,13 +17,15 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from pathlib import PurePath
+from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 from dealdesk.errors import InvalidInput
 from dealdesk.store.model import Direction, EventType, iso_ms
-
-if TYPE_CHECKING:
-    from datetime import datetime
 
 __all__ = [
     "AppendAudit",
@@ -100,9 +102,21 @@ def check_text(name: str, value: str | None) -> None:
         ) from None
 
 
-def _json_default(value: object) -> str:
-    # Money, Decimal, datetime, enums and paths are written as their text form.
-    return str(value)
+def _json_default(value: object) -> Any:
+    """Money (a Decimal), times, enums, ids, paths and pydantic models; anything else is refused
+    rather than stored as a meaningless ``repr``."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal | UUID | PurePath):
+        return str(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    model_dump = getattr(value, "model_dump", None)
+    if callable(model_dump):
+        return model_dump(mode="json")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def to_json(name: str, value: object) -> str:
