@@ -32,6 +32,7 @@ from dealdesk.domain.effects import (
     TeamTopic,
     Terms,
 )
+from dealdesk.domain.email_check import email_amount_problems
 from dealdesk.domain.events import (
     EmailPurpose,
     EmailSent,
@@ -163,6 +164,7 @@ __all__ = [
     "UsageRights",
     "base_rate",
     "decide",
+    "email_amount_problems",
     "find_amounts",
     "format_money",
     "implied_cpm",

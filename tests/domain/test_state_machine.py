@@ -501,3 +501,15 @@ def test_talent_manager_is_noted_to_the_team_once() -> None:
         if isinstance(e, NotifyTeam) and e.topic is TeamTopic.TALENT_MANAGER
     ]
     assert len(notes) == 1
+
+
+def test_outgoing_email_amounts_are_compared_as_money() -> None:
+    from dealdesk.domain import email_amount_problems
+
+    driver = at_counter_sent()
+    outreach, counter = driver.emails()[0], driver.emails()[1]
+    assert email_amount_problems("We'd love to offer $1,000 for one reel.", outreach) == ()
+    assert email_amount_problems("We can offer 1,000.00 USD.", outreach) == ()
+    assert email_amount_problems("You asked $2,000; we can do $1,290.", counter) == ()
+    assert email_amount_problems("We can do 1,800 USD.", counter) != ()
+    assert "missing" in email_amount_problems("Thanks for the reply!", counter)[0]
