@@ -513,3 +513,28 @@ def test_outgoing_email_amounts_are_compared_as_money() -> None:
     assert email_amount_problems("You asked $2,000; we can do $1,290.", counter) == ()
     assert email_amount_problems("We can do 1,800 USD.", counter) != ()
     assert "missing" in email_amount_problems("Thanks for the reply!", counter)[0]
+
+
+def test_accepting_without_a_number_agrees_at_our_last_offer_never_zero() -> None:
+    driver = at_counter_sent()
+    driver.reply("Sounds great, I'm in!")
+    assert driver.negotiation.state is State.AGREED
+    confirmation = driver.emails()[-1]
+    assert confirmation.purpose == "confirmation"
+    assert confirmation.terms is not None
+    assert confirmation.terms.amount == D(1290)
+    team = next(e for e in driver.last.effects if isinstance(e, NotifyTeam))
+    assert team.terms is not None
+    assert team.terms.amount == D(1290)
+
+
+def test_a_human_can_correct_the_reading_of_an_escalated_reply() -> None:
+    from dealdesk.domain import Intent, ReplyReading
+
+    driver = at_awaiting()
+    driver.reply("hmm ok")
+    assert driver.negotiation.state is State.ESCALATED
+    driver.send(HumanRelease(by="jo", corrected_reading=ReplyReading(intent=Intent.ACCEPT)))
+    assert driver.negotiation.state is State.AGREED
+    assert driver.negotiation.agreed is not None
+    assert driver.negotiation.agreed.amount == D(1000)
