@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import heapq
+import itertools
 import json
 import os
 import random
@@ -40,7 +42,12 @@ from dealdesk.runtime.context import RuntimeContext
 from dealdesk.runtime.loop import IoLoop
 from dealdesk.runtime.settings import Settings
 from dealdesk.store.ops import INSERT_AUDIT, AppendAudit
-from dealdesk.store.queries import AuditFilter, audit_count_query, audit_entries_query
+from dealdesk.store.queries import (
+    AuditEntry,
+    AuditFilter,
+    audit_entries_query,
+    influencer_keys_query,
+)
 from dealdesk.store.reader import StoreReader
 from dealdesk.store.schema import MIGRATIONS, WRITER_PRAGMAS, _statements, prepare_database
 
@@ -139,8 +146,8 @@ def build_query_table(data_dir: Path, rows: int) -> tuple[Path, float]:
             who = "Heavy Hitter" if heavy else f"Influencer {rng.randrange(10_000):05d}"
             campaign = "campaign-big" if i % 10 == 1 else f"campaign-{rng.randrange(100):03d}"
             ts = (START + timedelta(seconds=i * 2)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-            batch.append((ts, "email_sent", campaign, who, None, "t", "sent", body, None, None,
-                          '{"offer":"1000.00"}', None, f'{{"seq":{i}}}'))  # fmt: skip
+            batch.append((ts, "email_sent", campaign, who, None, who.lower(), "t", "sent", body,
+                          None, None, '{"offer":"1000.00"}', None, f'{{"seq":{i}}}'))  # fmt: skip
         conn.execute("BEGIN")
         conn.executemany(INSERT_AUDIT, batch)
         conn.execute("COMMIT")
@@ -151,13 +158,27 @@ def build_query_table(data_dir: Path, rows: int) -> tuple[Path, float]:
     return path, time.perf_counter() - started
 
 
+def newest_50(reader: StoreReader, audit_filter: AuditFilter) -> list[AuditEntry]:
+    """What ``StoreReader.audit`` runs for one page, without the count."""
+    if audit_filter.influencer is None:
+        return reader.run(audit_entries_query(audit_filter))
+    keys = reader.run(influencer_keys_query(audit_filter.influencer))
+    pages = [reader.run(audit_entries_query(audit_filter, key)) for key in keys]
+    merged = heapq.merge(*pages, key=lambda e: (e.ts, e.id), reverse=True)
+    return list(itertools.islice(merged, audit_filter.limit))
+
+
 def time_query(reader: StoreReader, audit_filter: AuditFilter, *, count: bool = False) -> float:
-    query = audit_count_query(audit_filter) if count else audit_entries_query(audit_filter)
-    reader.run(query)  # warm
+    def once() -> object:
+        if count:
+            return reader.audit(audit_filter).total
+        return newest_50(reader, audit_filter)
+
+    once()  # warm
     samples = []
     for _ in range(25):
         started = time.perf_counter()
-        result = reader.run(query)
+        result = once()
         samples.append((time.perf_counter() - started) * 1000)
     if not count:
         assert isinstance(result, list)
@@ -187,7 +208,7 @@ def main() -> int:
                 "influencer_10pct": time_query(reader, AuditFilter(influencer="Heavy Hitter")),
                 "campaign_typical": time_query(reader, AuditFilter(campaign_id="campaign-042")),
                 "campaign_10pct": time_query(reader, AuditFilter(campaign_id="campaign-big")),
-                "count_10pct": time_query(
+                "page_with_count_10pct": time_query(
                     reader, AuditFilter(influencer="Heavy Hitter"), count=True
                 ),
             }
@@ -204,7 +225,7 @@ def main() -> int:
             for k, v in q.items()
             if k != "count_10pct"
         ),
-        ("count of 10% influencer", f"{q['count_10pct']:.2f} ms (for paging)"),
+        ("page + count, 10% influencer", f"{q['page_with_count_10pct']:.2f} ms (the CLI's query)"),
         ("machine", f"{os.cpu_count()} CPUs, sqlite {sqlite3.sqlite_version}, synchronous=NORMAL"),
     ]
     width = max(len(k) for k, _ in lines)

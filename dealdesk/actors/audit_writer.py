@@ -154,6 +154,8 @@ class AuditWriter(BaseActor):
         self.committed = 0
         self.failed = 0
         self.last_batch = 0
+        # Name/email pairs already in the audit directory (touched only between commits).
+        self.known_pairs: set[tuple[str, str]] = set()
 
     @staticmethod
     def _create_actor_inbox() -> queue.Queue[Any]:  # pykka's hook for an actor's inbox
@@ -245,7 +247,9 @@ class AuditWriter(BaseActor):
 
     def _start(self, units: list[_Unit]) -> _Running:
         """Begin committing ``units``: on the I/O loop, or (no loop) synchronously here."""
-        plan = commit_plan([unit.ops for unit in units], iso_ms(self.ctx.clock.now()))
+        plan = commit_plan(
+            [unit.ops for unit in units], iso_ms(self.ctx.clock.now()), self.known_pairs
+        )
         try:
             if not self._loop_running():
                 return self._commit_sync(plan)

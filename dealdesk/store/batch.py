@@ -14,7 +14,15 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dealdesk.store.ops import INSERT_AUDIT, AppendAudit, Plan, Stmt, StmtResult, StoreOp
+from dealdesk.store.ops import (
+    INSERT_AUDIT,
+    INSERT_AUDIT_INFLUENCER,
+    AppendAudit,
+    Plan,
+    Stmt,
+    StmtResult,
+    StoreOp,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -23,6 +31,8 @@ if TYPE_CHECKING:
     import aiosqlite
 
 __all__ = ["Outcome", "commit_plan", "run_plan", "run_plan_sync"]
+
+KNOWN_PAIRS_MAX = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,22 +43,35 @@ class Outcome:
     error: BaseException | None = None
 
 
-def _ops_plan(ops: Sequence[StoreOp[Any]], now: str) -> Plan[tuple[Any, ...]]:
-    """Run ``ops`` in order, folding runs of audit appends into one ``executemany``."""
+def _ops_plan(
+    ops: Sequence[StoreOp[Any]], now: str, known: set[tuple[str, str]]
+) -> Plan[tuple[Any, ...]]:
+    """Run ``ops`` in order, folding runs of audit appends into one ``executemany`` (and the
+    name/email pairs the directory does not have yet, per ``known``, into another)."""
     results: list[Any] = []
     rows: list[tuple[Any, ...]] = []
+    pairs: set[tuple[str, str]] = set()
     for op in ops:
         if isinstance(op, AppendAudit):
             rows.append(op.row(now))
+            pair = op.influencer_pair
+            if pair is not None and pair not in known:
+                pairs.add(pair)
             results.append(None)
             continue
         if rows:
-            yield Stmt(INSERT_AUDIT, rows, many=True)
-            rows = []
+            yield from _append(rows, pairs)
+            rows, pairs = [], set()
         results.append((yield from op.plan(now)))
     if rows:
-        yield Stmt(INSERT_AUDIT, rows, many=True)
+        yield from _append(rows, pairs)
     return tuple(results)
+
+
+def _append(rows: list[tuple[Any, ...]], pairs: set[tuple[str, str]]) -> Plan[None]:
+    yield Stmt(INSERT_AUDIT, rows, many=True)
+    if pairs:
+        yield Stmt(INSERT_AUDIT_INFLUENCER, sorted(pairs), many=True)
 
 
 def _quietly(sql: str) -> Plan[None]:
@@ -57,16 +80,24 @@ def _quietly(sql: str) -> Plan[None]:
         yield Stmt(sql)
 
 
-def commit_plan(units: Sequence[Sequence[StoreOp[Any]]], now: str) -> Plan[list[Outcome]]:
-    """One transaction for all ``units``; see the module docstring for failure isolation."""
+def commit_plan(
+    units: Sequence[Sequence[StoreOp[Any]]], now: str, known: set[tuple[str, str]] | None = None
+) -> Plan[list[Outcome]]:
+    """One transaction for all ``units``; see the module docstring for failure isolation.
+
+    ``known`` is the caller's cache of name/email pairs already in the directory: pairs not in it
+    are written (idempotently) and, once committed, added to it.
+    """
+    cache = known if known is not None else set()
     flat = [op for unit in units for op in unit]
     yield Stmt("BEGIN IMMEDIATE")  # if even this fails (locked, I/O), retrying would not help
     try:
-        results = yield from _ops_plan(flat, now)
+        results = yield from _ops_plan(flat, now, cache)
         yield Stmt("COMMIT")
     except Exception:
         yield from _quietly("ROLLBACK")
     else:
+        _remember(cache, flat)
         outcomes, start = [], 0
         for unit in units:
             outcomes.append(Outcome(results[start : start + len(unit)]))
@@ -79,7 +110,7 @@ def commit_plan(units: Sequence[Sequence[StoreOp[Any]]], now: str) -> Plan[list[
         for unit in units:
             yield Stmt("SAVEPOINT unit")
             try:
-                unit_results = yield from _ops_plan(unit, now)
+                unit_results = yield from _ops_plan(unit, now, cache)
             except Exception as exc:
                 yield Stmt("ROLLBACK TO unit")
                 isolated.append(Outcome(error=exc))
@@ -90,7 +121,19 @@ def commit_plan(units: Sequence[Sequence[StoreOp[Any]]], now: str) -> Plan[list[
     except BaseException:
         yield from _quietly("ROLLBACK")
         raise
+    _remember(
+        cache,
+        [op for unit, o in zip(units, isolated, strict=True) if o.error is None for op in unit],
+    )
     return isolated
+
+
+def _remember(cache: set[tuple[str, str]], ops: Sequence[StoreOp[Any]]) -> None:
+    if len(cache) > KNOWN_PAIRS_MAX:
+        cache.clear()  # a cache, not a record: re-inserting a known pair is a no-op
+    for op in ops:
+        if isinstance(op, AppendAudit) and (pair := op.influencer_pair) is not None:
+            cache.add(pair)
 
 
 async def run_plan(db: aiosqlite.Connection, plan: Plan[Any]) -> Any:

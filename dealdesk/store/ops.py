@@ -28,6 +28,8 @@ from dealdesk.errors import InvalidInput
 from dealdesk.store.model import Direction, EventType, iso_ms
 
 __all__ = [
+    "INSERT_AUDIT",
+    "INSERT_AUDIT_INFLUENCER",
     "AppendAudit",
     "Plan",
     "Stmt",
@@ -35,6 +37,7 @@ __all__ = [
     "StoreOp",
     "Transaction",
     "check_text",
+    "influencer_key",
     "to_json",
 ]
 
@@ -132,10 +135,19 @@ def to_json(name: str, value: object) -> str:
 
 
 AUDIT_COLUMNS = (
-    "ts, event_type, campaign_id, influencer_name, influencer_email, thread_id, direction, "
-    "email_body, state_from, state_to, rates, intent, metadata"
+    "ts, event_type, campaign_id, influencer_name, influencer_email, influencer_key, thread_id, "
+    "direction, email_body, state_from, state_to, rates, intent, metadata"
 )
-INSERT_AUDIT = f"INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
+INSERT_AUDIT = f"INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
+INSERT_AUDIT_INFLUENCER = "INSERT OR IGNORE INTO audit_influencers (name, email) VALUES (?, ?)"
+
+
+def influencer_key(name: str | None, email: str | None) -> str | None:
+    """How an audit entry's influencer is indexed: the email if known, else the name."""
+    for value in (email, name):
+        if value is not None and value.strip():
+            return value.strip().lower()
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +203,7 @@ class AppendAudit(StoreOp[None]):
             self.campaign_id,
             self.influencer_name,
             self.influencer_email,
+            influencer_key(self.influencer_name, self.influencer_email),
             self.thread_id,
             direction.value if direction is not None else None,
             self.email_body,
@@ -203,6 +216,14 @@ class AppendAudit(StoreOp[None]):
         object.__setattr__(self, "event_type", event)
         object.__setattr__(self, "direction", direction)
         object.__setattr__(self, "_encoded", encoded)
+
+    @property
+    def influencer_pair(self) -> tuple[str, str] | None:
+        """(name, email) when the entry has both, for the name/email directory."""
+        name, email = self.influencer_name, self.influencer_email
+        if name and name.strip() and email and email.strip():
+            return (name.strip(), email.strip())
+        return None
 
     def row(self, now: str) -> tuple[Any, ...]:
         encoded = self._encoded

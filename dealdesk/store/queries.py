@@ -8,7 +8,10 @@ index ``(key, ts)``, so a page of the newest entries is one backwards index walk
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
+from collections.abc import Generator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -32,6 +35,8 @@ __all__ = [
     "ReminderRecord",
     "audit_count_query",
     "audit_entries_query",
+    "audit_steps",
+    "influencer_keys_query",
 ]
 
 T = TypeVar("T")
@@ -77,13 +82,13 @@ class AuditFilter:
         if self.since is not None and self.until is not None and self.since >= self.until:
             raise InvalidInput("the start of the range must be before its end")
 
-    def where(self) -> tuple[str, tuple[Any, ...]]:
+    def where(self, key: str | None = None) -> tuple[str, tuple[Any, ...]]:
+        """The WHERE clause for every filter but the influencer, who is given as one ``key``."""
         clauses: list[str] = []
         params: list[Any] = []
-        if self.influencer:
-            column = "influencer_email" if "@" in self.influencer else "influencer_name"
-            clauses.append(f"{column} = ?")
-            params.append(self.influencer.strip())
+        if key is not None:
+            clauses.append("influencer_key = ?")
+            params.append(key)
         if self.campaign_id:
             clauses.append("campaign_id = ?")
             params.append(self.campaign_id)
@@ -140,34 +145,64 @@ _AUDIT_SELECT = (
 def _audit_entries(rows: Rows) -> list[AuditEntry]:
     return [
         AuditEntry(
-            int(row[0]),
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            row[6],
-            row[7],
-            row[8],
-            row[9],
-            row[10],
-            _loads(row[11]),
-            _loads(row[12]),
-            _loads(row[13]),
+            int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9],
+            row[10], _loads(row[11]), _loads(row[12]), _loads(row[13]),
         )
         for row in rows
-    ]
+    ]  # fmt: skip
 
 
-def audit_entries_query(audit: AuditFilter) -> Query[list[AuditEntry]]:
-    where, params = audit.where()
+def audit_entries_query(audit: AuditFilter, key: str | None = None) -> Query[list[AuditEntry]]:
+    """Newest first; with ``key``, the first ``offset + limit`` of that influencer key alone
+    (the caller merges keys and pages)."""
+    where, params = audit.where(key)
+    if audit.influencer is None:
+        paging = (audit.limit, audit.offset)
+    else:
+        paging = (audit.offset + audit.limit, 0)
     sql = f"{_AUDIT_SELECT}{where} ORDER BY ts DESC, id DESC LIMIT ? OFFSET ?"
-    return Query(sql, (*params, audit.limit, audit.offset), _audit_entries)
+    return Query(sql, (*params, *paging), _audit_entries)
 
 
-def audit_count_query(audit: AuditFilter) -> Query[int]:
-    where, params = audit.where()
+def audit_count_query(audit: AuditFilter, key: str | None = None) -> Query[int]:
+    where, params = audit.where(key)
     return Query(f"SELECT count(*) FROM audit_log{where}", params, lambda rows: int(rows[0][0]))  # noqa: S608
+
+
+def influencer_keys_query(influencer: str) -> Query[list[str]]:
+    """Every ``influencer_key`` an influencer's entries may carry: the name or email asked for,
+    and the emails seen with that name (or the names seen with that email)."""
+    value = influencer.strip()
+    by_email = "@" in value
+    other, column = ("name", "email") if by_email else ("email", "name")
+
+    def convert(rows: Rows) -> list[str]:
+        keys = {value.lower()} | {str(row[0]).strip().lower() for row in rows}
+        return sorted(keys)
+
+    return Query(f"SELECT {other} FROM audit_influencers WHERE {column} = ?", (value,), convert)  # noqa: S608
+
+
+AuditSteps = Generator[Query[Any], Any, AuditPage]
+
+
+def audit_steps(audit: AuditFilter) -> AuditSteps:
+    """The audit page as a sequence of queries (sans-I/O): each reader sends back each query's
+    result. Without an influencer it is one page query and one count; with one, the page of each
+    of the influencer's keys is merged newest first (each is one backwards index walk)."""
+    if audit.influencer is None:
+        entries = yield audit_entries_query(audit)
+        total = yield audit_count_query(audit)
+        return AuditPage(entries, total, audit.limit, audit.offset)
+    keys: list[str] = yield influencer_keys_query(audit.influencer)
+    pages: list[list[AuditEntry]] = []
+    total = 0
+    for key in keys:
+        pages.append((yield audit_entries_query(audit, key)))
+        total += yield audit_count_query(audit, key)
+    merged = heapq.merge(*pages, key=lambda entry: (entry.ts, entry.id), reverse=True)
+    entries = list(itertools.islice(merged, audit.offset, audit.offset + audit.limit))
+    return AuditPage(entries, total, audit.limit, audit.offset)
 
 
 # -- campaigns and negotiations ------------------------------------------------------------------

@@ -79,9 +79,16 @@ class StoreReader:
         return query.convert(rows)
 
     def audit(self, audit: q.AuditFilter) -> q.AuditPage:
-        entries = self.run(q.audit_entries_query(audit))
-        total = self.run(q.audit_count_query(audit))
-        return q.AuditPage(entries, total, audit.limit, audit.offset)
+        """A page of the audit trail, newest first, and the count of every match."""
+        steps = q.audit_steps(audit)
+        answer: Any = None
+        while True:
+            try:
+                query = steps.send(answer)
+            except StopIteration as done:
+                page: q.AuditPage = done.value
+                return page
+            answer = self.run(query)
 
     def campaigns(self, campaign_id: str | None = None) -> list[q.CampaignRecord]:
         return self.run(q.campaigns_query(campaign_id))
@@ -173,9 +180,16 @@ class AsyncStoreReader:
         return query.convert([tuple(row) for row in rows])
 
     async def audit(self, audit: q.AuditFilter) -> q.AuditPage:
-        entries = await self.run(q.audit_entries_query(audit))
-        total = await self.run(q.audit_count_query(audit))
-        return q.AuditPage(entries, total, audit.limit, audit.offset)
+        """A page of the audit trail, newest first, and the count of every match."""
+        steps = q.audit_steps(audit)
+        answer: Any = None
+        while True:
+            try:
+                query = steps.send(answer)
+            except StopIteration as done:
+                page: q.AuditPage = done.value
+                return page
+            answer = await self.run(query)
 
     async def campaigns(self, campaign_id: str | None = None) -> list[q.CampaignRecord]:
         return await self.run(q.campaigns_query(campaign_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -60,7 +60,26 @@ def test_entries_come_newest_first_with_the_later_write_first_on_equal_times(fil
 def test_an_influencer_is_found_by_name_or_by_email_in_any_case(filled):
     with StoreReader(filled) as reader:
         assert ids(reader.audit(AuditFilter(influencer="jane doe"))) == [3, 2, 1]
-        assert ids(reader.audit(AuditFilter(influencer="JANE@x.example"))) == [2, 1]
+        # Entry 3 has no email, but its name was seen with this one.
+        assert ids(reader.audit(AuditFilter(influencer="JANE@x.example"))) == [3, 2, 1]
+        assert ids(reader.audit(AuditFilter(influencer="ann@x.example"))) == [6, 5, 4]
+        assert ids(reader.audit(AuditFilter(influencer="nobody@x.example"))) == []
+
+
+def test_an_influencer_with_entries_under_name_and_email_is_paged_as_one_trail(apply, db_path):
+    apply(*[
+        AppendAudit("email_sent", influencer_name="Mo", influencer_email=None if i % 3 else "mo@x.example",
+                    thread_id=str(i), ts=nov(1, 0) + timedelta(minutes=i))
+        for i in range(30)
+    ])  # fmt: skip
+    with StoreReader(db_path) as reader:
+        everything = reader.audit(AuditFilter(influencer="mo", limit=100))
+        page = reader.audit(AuditFilter(influencer="MO@x.example", limit=7, offset=10))
+    assert [e.thread_id for e in everything.entries] == [str(i) for i in reversed(range(30))]
+    assert (page.total, [e.thread_id for e in page.entries]) == (
+        30,
+        [str(i) for i in range(19, 12, -1)],
+    )
 
 
 def test_filters_combine_and_the_total_counts_every_match_beyond_the_page(filled):

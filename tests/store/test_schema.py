@@ -4,6 +4,7 @@ a failed migration changes nothing, and the audit indexes serve the queries with
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,6 +13,7 @@ from dealdesk.runtime.actor import ChildFailed
 from dealdesk.store import (
     SCHEMA_VERSION,
     AuditFilter,
+    EventType,
     SchemaTooNew,
     StoreReader,
     database_path,
@@ -108,21 +110,31 @@ def test_a_failing_migration_leaves_the_database_at_its_previous_version(setting
 
 
 @pytest.mark.parametrize(
-    "audit_filter",
+    ("audit_filter", "key"),
     [
-        AuditFilter(influencer="Jane Doe"),
-        AuditFilter(influencer="jane@x.example"),
-        AuditFilter(campaign_id="c1"),
-        AuditFilter(event_type="email_sent"),  # type: ignore[arg-type]
-        AuditFilter(),
+        (AuditFilter(influencer="Jane Doe"), "jane doe"),
+        (AuditFilter(influencer="Jane Doe", since=datetime(2026, 11, 1, tzinfo=UTC)), "jane doe"),
+        (AuditFilter(influencer="jane@x.example", campaign_id="c1"), "jane@x.example"),
+        (AuditFilter(campaign_id="c1"), None),
+        (AuditFilter(event_type=EventType.EMAIL_SENT), None),
+        (AuditFilter(since=datetime(2026, 11, 1, tzinfo=UTC)), None),
+        (AuditFilter(), None),
     ],
-    ids=["name", "email", "campaign", "event_type", "all"],
+    ids=[
+        "influencer",
+        "influencer-since",
+        "influencer-campaign",
+        "campaign",
+        "event-type",
+        "since",
+        "all",
+    ],
 )
 def test_the_newest_entries_for_any_filter_are_read_from_an_index_without_sorting(
-    settings, audit_filter
+    settings, audit_filter, key
 ):
     path = prepare_database(settings)
-    query = audit_entries_query(audit_filter)
+    query = audit_entries_query(audit_filter, key)
     conn = sqlite3.connect(path)
     try:
         plan = " | ".join(
