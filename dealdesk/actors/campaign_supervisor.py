@@ -9,10 +9,11 @@ same id (``VersionConflict``), so replays and racing duplicates change nothing.
 :class:`PauseCampaign` moves every live negotiation to ``paused`` (remembering the state it left)
 with the same version check.
 
-Seams for later issues: negotiator actors are started from ``negotiator_spec`` (a ChildSpec
-factory; ``None`` until the Negotiator exists) when a negotiation is created or loaded, and are
-told :class:`PauseCampaign` too; the Sheets roster resolves the influencer entries; email is
-theirs. Runs on its own thread; store asks wait with a timeout.
+Seams for later issues: negotiator actors are started from ``negotiator_spec`` (negotiation id
+-> ChildSpec; ``None`` until the Negotiator exists, which loads its own row) when a negotiation
+is created or loaded, and are told :class:`PauseCampaign` too; the Sheets roster resolves the
+influencer entries; email is theirs. Runs on its own thread; store asks wait with a timeout, and
+reads use a read-only connection of this thread.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from typing import TYPE_CHECKING, Any
 from dealdesk.integrations.clickup_terms import influencer_key
 from dealdesk.runtime.registry import AUDIT_WRITER, campaign_name
 from dealdesk.runtime.supervision import ChildSpec, Supervisor
-from dealdesk.store.clickup_ops import CampaignNegotiations, NegotiationRow
 from dealdesk.store.errors import StoreError, VersionConflict
 from dealdesk.store.model import EventType
 from dealdesk.store.ops import AppendAudit, Transaction
+from dealdesk.store.queries import negotiations_query
+from dealdesk.store.reader import StoreReader
 from dealdesk.store.record_ops import SaveNegotiation
+from dealdesk.store.schema import database_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 
     from dealdesk.domain.campaign import Campaign
     from dealdesk.runtime.context import RuntimeContext
+    from dealdesk.store.queries import NegotiationRecord
 
 __all__ = [
     "NEW",
@@ -90,26 +94,30 @@ class CampaignSupervisor(Supervisor):
         parent: pykka.ActorRef[Any] | None = None,
         restarts: int = 0,
         store_timeout_s: float = 30.0,
-        negotiator_spec: Callable[[NegotiationRow], ChildSpec] | None = None,
+        negotiator_spec: Callable[[str], ChildSpec] | None = None,
     ) -> None:
         super().__init__(ctx, actor_id=campaign_name(campaign.id), parent=parent, restarts=restarts)
         self.campaign = campaign
         self.store_timeout_s = store_timeout_s
         self.negotiator_spec = negotiator_spec
-        self.negotiations: dict[str, NegotiationRow] = {}
+        self.negotiations: dict[str, str] = {}  # negotiation id -> state
         self.paused = False
         self.log = self.log.bind(campaign_id=campaign.id)
 
     # -- runs on this actor's thread ------------------------------------------------------------
 
+    def _rows(self) -> list[NegotiationRecord]:
+        """This campaign's negotiations as committed (a read-only connection, this thread)."""
+        with StoreReader(database_path(self.ctx.settings)) as reader:
+            return reader.run(negotiations_query(self.campaign.id))
+
     def started(self) -> None:
-        for row in self._ask(CampaignNegotiations(self.campaign.id)):
-            self.negotiations[row.negotiation_id] = row
-        self.paused = bool(self.negotiations) and all(
-            row.state == PAUSED for row in self.negotiations.values()
-        )
-        for row in self.negotiations.values():
-            self._activate(row)
+        for row in self._rows():
+            self.negotiations[row.negotiation_id] = row.state
+        states = set(self.negotiations.values())
+        self.paused = states == {PAUSED}
+        for nid, state in self.negotiations.items():
+            self._activate(nid, state)
         self.log.info("campaign_supervisor_started", negotiations=len(self.negotiations))
 
     def handle(self, message: Any) -> Any:
@@ -165,21 +173,20 @@ class CampaignSupervisor(Supervisor):
                 future.get(timeout=self.store_timeout_s)
             except VersionConflict:
                 continue  # another delivery created it first: never twice
-            row = NegotiationRow(nid, entry, NEW, 1, {"influencer": entry})
-            self.negotiations[nid] = row
+            self.negotiations[nid] = NEW
             created.append(entry)
-            self._activate(row)
+            self._activate(nid, NEW)
         existing = tuple(e for nid, e in wanted.items() if e not in created)
         self.log.info("negotiations_created", created=len(created), existing=len(existing))
         return InfluencersAdded(tuple(created), existing)
 
     def pause(self, reason: str) -> int:
         paused = 0
-        for row in self._ask(CampaignNegotiations(self.campaign.id)):
+        for row in self._rows():
+            self.negotiations[row.negotiation_id] = row.state
             if row.state in _NOT_PAUSABLE:
-                self.negotiations[row.negotiation_id] = row
                 continue
-            data = {**row.data, "paused_from": row.state, "paused_because": reason}
+            data = {**(row.data or {}), "paused_from": row.state, "paused_because": reason}
             save = SaveNegotiation(
                 negotiation_id=row.negotiation_id,
                 campaign_id=self.campaign.id,
@@ -197,13 +204,11 @@ class CampaignSupervisor(Supervisor):
                 metadata={"negotiation_id": row.negotiation_id, "reason": reason},
             )
             try:
-                version = self._ask(Transaction((save, audit)))[0]
+                self._ask(Transaction((save, audit)))
             except VersionConflict:
                 self.log.info("pause_lost_race", negotiation_id=row.negotiation_id)
                 continue  # its owner moved it meanwhile; the campaign's status still says paused
-            self.negotiations[row.negotiation_id] = NegotiationRow(
-                row.negotiation_id, row.influencer_name, PAUSED, int(version), data
-            )
+            self.negotiations[row.negotiation_id] = PAUSED
             paused += 1
         self.paused = True
         for name in list(self.children):
@@ -211,18 +216,18 @@ class CampaignSupervisor(Supervisor):
         self.log.info("campaign_paused", paused=paused, reason=reason)
         return paused
 
-    def _activate(self, row: NegotiationRow) -> None:
-        """Seam: start the row's Negotiator once that actor exists (a later issue)."""
-        if self.negotiator_spec is not None and row.state not in _NOT_PAUSABLE:
-            self.start_child(self.negotiator_spec(row))
+    def _activate(self, nid: str, state: str) -> None:
+        """Seam: start the negotiation's Negotiator once that actor exists (a later issue)."""
+        if self.negotiator_spec is not None and state not in _NOT_PAUSABLE:
+            self.start_child(self.negotiator_spec(nid))
 
     def state_name(self) -> str:
         return PAUSED if self.paused else "running"
 
     def dump_fields(self) -> dict[str, Any]:
         states: dict[str, int] = {}
-        for row in self.negotiations.values():
-            states[row.state] = states.get(row.state, 0) + 1
+        for state in self.negotiations.values():
+            states[state] = states.get(state, 0) + 1
         return {**super().dump_fields(), "campaign_id": self.campaign.id, "negotiations": states}
 
 
@@ -230,7 +235,7 @@ def campaign_supervisor_spec(
     ctx: RuntimeContext,
     campaign: Campaign,
     *,
-    negotiator_spec: Callable[[NegotiationRow], ChildSpec] | None = None,
+    negotiator_spec: Callable[[str], ChildSpec] | None = None,
 ) -> ChildSpec:
     """How a parent starts (and restarts: rows are reloaded in ``started``) a campaign."""
 

@@ -45,11 +45,13 @@ from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT, campaign_name
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.supervision import ChildSpec, StartChild
-from dealdesk.store.clickup_ops import LoadCampaign, StoredCampaign, UnprocessedDeliveries
 from dealdesk.store.errors import StoreError
 from dealdesk.store.model import EventType
 from dealdesk.store.ops import AppendAudit, Transaction
+from dealdesk.store.queries import CampaignRecord, campaigns_query, unprocessed_deliveries_query
+from dealdesk.store.reader import StoreReader
 from dealdesk.store.record_ops import MarkDeliveryProcessed, UpsertCampaign
+from dealdesk.store.schema import database_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -159,7 +161,14 @@ class ClickUpIngress(BaseActor):
                 return self.unhandled(message)
 
     def replay(self) -> int:
-        stored = self._store(UnprocessedDeliveries(SOURCE))
+        try:
+            with StoreReader(database_path(self.ctx.settings)) as reader:
+                rows = reader.run(unprocessed_deliveries_query(limit=100_000))
+        except StoreError as exc:  # not migrated or not there yet: the writer is still opening
+            self.log.warning("clickup_replay_deferred", error=str(exc)[:300])
+            self.ctx.loop.call_later(1.0, self._tell_self, ReplayUnprocessed())
+            return 0
+        stored = [row for row in rows if row.source == SOURCE]
         self.log.info("clickup_replay", deliveries=len(stored))
         for row in stored:
             try:
@@ -249,7 +258,7 @@ class ClickUpIngress(BaseActor):
         task_list = str(listing.get("id")) if isinstance(listing, dict) else None
         if self.list_id and task_list != self.list_id:
             return "other_list"
-        stored = self._store(LoadCampaign(task_id))
+        stored = self._campaign(task_id)
         try:
             mapped = map_task(task, self.mapping)
         except CampaignRejected as rejected:
@@ -269,7 +278,7 @@ class ClickUpIngress(BaseActor):
                 return None
             raise
 
-    def _rejected(self, rejected: CampaignRejected, stored: StoredCampaign | None, url: Any) -> str:
+    def _rejected(self, rejected: CampaignRejected, stored: CampaignRecord | None, url: Any) -> str:
         problems = [str(p) for p in rejected.problems]
         self._store(
             AppendAudit(
@@ -305,7 +314,7 @@ class ClickUpIngress(BaseActor):
         self._alert(say.started_text(campaign, mapped.task_name, len(added.created), mapped.url))
         return f"started: {len(added.created)} negotiations"
 
-    def _updated(self, stored: StoredCampaign, mapped: MappedCampaign) -> str:
+    def _updated(self, stored: CampaignRecord, mapped: MappedCampaign) -> str:
         old = Campaign.model_validate(stored.data["campaign"])
         changes = say.campaign_changes(old, mapped.campaign)
         if changes.empty:
@@ -334,7 +343,7 @@ class ClickUpIngress(BaseActor):
         return "updated: " + ", ".join(parts)
 
     def _deleted(self, task_id: str) -> str:
-        stored = self._store(LoadCampaign(task_id))
+        stored = self._campaign(task_id)
         if stored is None:
             return "unknown_task"
         if stored.status == PAUSED:
@@ -379,6 +388,13 @@ class ClickUpIngress(BaseActor):
             self._supervisor(campaign), AddInfluencers(influencers), self.store_timeout_s * 2
         )
         return answer
+
+    def _campaign(self, campaign_id: str) -> CampaignRecord | None:
+        """The campaign as committed (read-only connection on this thread; our writes are
+        asked, so they are visible)."""
+        with StoreReader(database_path(self.ctx.settings)) as reader:
+            found = reader.run(campaigns_query(campaign_id))
+        return found[0] if found else None
 
     def _store(self, op: Any) -> Any:
         writer = self.ctx.registry.get(AUDIT_WRITER)

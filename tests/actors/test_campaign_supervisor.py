@@ -18,7 +18,7 @@ from dealdesk.domain.campaign import parse_campaign
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import AUDIT_WRITER, ROOT, campaign_name
 from dealdesk.runtime.supervision import ChildSpec, StartChild, Supervisor
-from dealdesk.store.schema import database_path
+from dealdesk.store.schema import database_path, prepare_database
 
 CAMPAIGN = parse_campaign(
     {
@@ -35,6 +35,7 @@ CAMPAIGN = parse_campaign(
 
 @pytest.fixture
 def root(ctx):
+    prepare_database(ctx.settings)
     ref = Supervisor.start(ctx, actor_id=ROOT)
     ctx.registry.register(ROOT, ref)
     ref.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
@@ -109,12 +110,12 @@ def test_pausing_moves_every_live_negotiation_to_paused_and_remembers_where_it_w
 def test_the_negotiator_seam_starts_one_child_per_negotiation(ctx, root):
     started = []
 
-    def negotiator_spec(row):
+    def negotiator_spec(nid):
         def start(parent, restarts):
-            started.append(row.negotiation_id)
-            return Supervisor.start(ctx, actor_id=row.negotiation_id, parent=parent)
+            started.append(nid)
+            return Supervisor.start(ctx, actor_id=nid, parent=parent)
 
-        return ChildSpec(name=f"negotiation:{row.negotiation_id}", start=start, register=False)
+        return ChildSpec(name=f"negotiation:{nid}", start=start, register=False)
 
     spec = campaign_supervisor_spec(ctx, CAMPAIGN, negotiator_spec=negotiator_spec)
     supervisor = root.ask(StartChild(spec), timeout=10)

@@ -28,7 +28,7 @@ from dealdesk.runtime.supervision import StartChild, Supervisor
 from dealdesk.sandbox.base import Fault
 from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN, FakeClickUp
 from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
-from dealdesk.store.schema import database_path
+from dealdesk.store.schema import database_path, prepare_database
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 FORM = {
@@ -54,6 +54,7 @@ class ClickUpRig:
         self.slack = FakeSlack()
         self.loop.run(self.clickup.start(), timeout=5)
         self.loop.run(self.slack.start(), timeout=5)
+        prepare_database(ctx.settings)  # as boot does, before any actor starts
         self.root = Supervisor.start(ctx, actor_id=ROOT)
         ctx.registry.register(ROOT, self.root)
         self.root.ask(StartChild(audit_writer_spec(ctx)), timeout=10)

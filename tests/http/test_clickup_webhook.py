@@ -16,7 +16,7 @@ from dealdesk.http.clickup_webhook import clickup_webhook_routes
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT
 from dealdesk.runtime.supervision import StartChild, Supervisor
-from dealdesk.store.schema import database_path
+from dealdesk.store.schema import database_path, prepare_database
 
 SECRET = "S3CRETVALUE0123456789ABCDEF"
 CREATED = {
@@ -55,6 +55,7 @@ class Told:
 
 @pytest.fixture
 def writer(ctx):
+    prepare_database(ctx.settings)
     root = Supervisor.start(ctx, actor_id=ROOT)
     ctx.registry.register(ROOT, root)
     ref = root.ask(StartChild(audit_writer_spec(ctx)), timeout=10)

@@ -39,10 +39,12 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
     from dealdesk.runtime.supervision import StartChild, Supervisor
     from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN
     from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN
+    from dealdesk.store.schema import prepare_database
 
     settings = Settings(_env_file=None, data_dir=Path(data_dir), http_port=0)
     loop = IoLoop().start()
     ctx = RuntimeContext(settings=settings, loop=loop)
+    prepare_database(settings)
     root = Supervisor.start(ctx, actor_id=ROOT)
     ctx.registry.register(ROOT, root)
     root.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
