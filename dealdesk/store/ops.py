@@ -38,6 +38,7 @@ __all__ = [
     "Transaction",
     "check_text",
     "influencer_key",
+    "required_text",
     "to_json",
 ]
 
@@ -103,6 +104,13 @@ def check_text(name: str, value: str | None) -> None:
         raise InvalidInput(
             f"{name} is not valid Unicode ({exc.reason} at position {exc.start}); not stored"
         ) from None
+
+
+def required_text(name: str, value: str) -> None:
+    """A non-empty identifier, stored faithfully."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"{name} must be a non-empty string")
+    check_text(name, value)
 
 
 def _json_default(value: object) -> Any:
