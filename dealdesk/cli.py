@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "dealdesk.runtime.dump",
     "dealdesk.runtime.cli_domain",
     "dealdesk.store.cli",
+    "dealdesk.integrations.clickup_cli",
 )
 
 
