@@ -21,7 +21,7 @@ import concurrent.futures
 import queue
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import aiosqlite
@@ -64,6 +64,13 @@ def _is_write(message: object) -> bool:
     return isinstance(message, _WRITES)
 
 
+def _weight(message: object) -> int:
+    """Operations in a write message, for the batch limit (a Flush counts one)."""
+    if isinstance(message, LoopAsk):
+        message = message.message
+    return (len(message.ops) or 1) if isinstance(message, Transaction) else 1
+
+
 class _WriterInbox(queue.Queue[Any]):
     """pykka's inbox plus two things group commit needs: the envelope being handled (so a told
     write is never answered by raising) and taking writes from the front without disturbing
@@ -78,11 +85,19 @@ class _WriterInbox(queue.Queue[Any]):
         self.current = envelope
         return envelope
 
-    def take_write(self) -> Any | None:
+    def take_writes(self, room: int, deadline: float) -> list[Any]:
+        """The writes at the front of the queue, up to ``room`` operations or ``deadline``
+        (monotonic), in one hold of the lock."""
+        taken: list[Any] = []
         with self.mutex:
-            if not self.queue or not _is_write(self.queue[0].message):
-                return None
-            return self.queue.popleft()
+            queue, count = self.queue, 0
+            while queue and count < room and _is_write(queue[0].message):
+                envelope = queue.popleft()
+                taken.append(envelope)
+                count += _weight(envelope.message)
+                if len(taken) % 64 == 0 and time.monotonic() >= deadline:
+                    break
+        return taken
 
     def take_all_writes(self) -> list[Any]:
         with self.mutex:
@@ -93,15 +108,26 @@ class _WriterInbox(queue.Queue[Any]):
             return writes
 
 
-@dataclass
+_PENDING = Outcome()
+
+
 class _Unit:
     """One caller's write: its operations, and where its answer goes."""
 
-    ops: tuple[StoreOp[Any], ...]
-    transaction: bool
-    reply: pykka.Future[Any] | LoopReply | None
-    outcome: Outcome = field(default_factory=Outcome)
-    answered: bool = False
+    __slots__ = ("answered", "ops", "outcome", "reply", "transaction")
+
+    def __init__(
+        self,
+        ops: tuple[StoreOp[Any], ...],
+        *,
+        transaction: bool,
+        reply: pykka.Future[Any] | LoopReply | None,
+    ) -> None:
+        self.ops = ops
+        self.transaction = transaction
+        self.reply = reply
+        self.outcome = _PENDING
+        self.answered = False
 
     @classmethod
     def of(cls, message: object, reply: pykka.Future[Any] | LoopReply | None) -> _Unit:
@@ -231,19 +257,12 @@ class AuditWriter(BaseActor):
     # -- group commit ---------------------------------------------------------------------------
 
     def _drain(self, count: int) -> list[_Unit]:
+        """Take the writes waiting at the front of the mailbox (stopping when it has no more, at
+        ``audit_batch_max`` operations in all, or after ``audit_batch_ms``)."""
         settings = self.ctx.settings
-        cap, deadline = settings.audit_batch_max, time.monotonic() + settings.audit_batch_ms / 1000
-        units: list[_Unit] = []
-        while count < cap:
-            envelope = self.inbox.take_write()
-            if envelope is None:
-                break  # the mailbox has no more writes: commit now
-            unit = _Unit.of(envelope.message, envelope.reply_to)
-            units.append(unit)
-            count += len(unit.ops) or 1
-            if time.monotonic() >= deadline:
-                break
-        return units
+        deadline = time.monotonic() + settings.audit_batch_ms / 1000
+        envelopes = self.inbox.take_writes(settings.audit_batch_max - count, deadline)
+        return [_Unit.of(envelope.message, envelope.reply_to) for envelope in envelopes]
 
     def _start(self, units: list[_Unit]) -> _Running:
         """Begin committing ``units``: on the I/O loop, or (no loop) synchronously here."""
@@ -276,10 +295,12 @@ class AuditWriter(BaseActor):
             error = running
         else:
             outcomes = running
+        whole_batch_failed = outcomes is None
         if outcomes is None:
-            self.log.error("audit_batch_not_committed", writes=len(units), error=repr(error))
             self._close()  # a fresh connection next time: the old one's state is unknown
             message = f"write not committed ({len(units)} in batch): {error!r}"
+            self.log.error("audit_batch_not_committed", writes=len(units), error=repr(error))
+            self._report("commit batch", type(error).__name__, message)  # once, not per write
             outcomes = [Outcome(error=StoreError(message)) for _ in units]
         self.batches += 1
         self.last_batch = len(units)
@@ -289,7 +310,7 @@ class AuditWriter(BaseActor):
                 self.committed += 1
             else:
                 self.failed += 1
-                self._failed(unit, outcome.error)
+                self._failed(unit, outcome.error, report=not whole_batch_failed)
             self._answer(unit)
 
     def _commit_sync(self, plan: Any) -> list[Outcome]:
@@ -303,17 +324,20 @@ class AuditWriter(BaseActor):
         self.log.warning("audit_batch_committed_without_loop", writes=len(outcomes))
         return outcomes
 
-    def _failed(self, unit: _Unit, error: BaseException) -> None:
+    def _failed(self, unit: _Unit, error: BaseException, *, report: bool) -> None:
         names = ",".join(type(op).__name__ for op in unit.ops) or "Flush"
         self.log.warning("audit_write_failed", ops=names, error=repr(error))
-        if isinstance(error, VersionConflict):
-            return  # the optimistic check doing its job: the caller re-reads and retries
+        if report and not isinstance(error, VersionConflict):
+            # (A version conflict is the optimistic check doing its job: the caller retries.)
+            self._report(f"write {names}", type(error).__name__, str(error))
+
+    def _report(self, operation: str, kind: str, message: str) -> None:
         self.ctx.report(
             ErrorReport(
                 service="store",
-                operation=f"write {names}"[:200],
-                kind=type(error).__name__,
-                message=str(error)[:500],
+                operation=operation[:200],
+                kind=kind,
+                message=message[:500],
                 context={"database": str(self.path)},
             )
         )

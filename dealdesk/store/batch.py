@@ -43,6 +43,9 @@ class Outcome:
     error: BaseException | None = None
 
 
+_DONE = Outcome((None,))
+
+
 def _ops_plan(
     ops: Sequence[StoreOp[Any]], now: str, known: set[tuple[str, str]]
 ) -> Plan[tuple[Any, ...]]:
@@ -100,8 +103,12 @@ def commit_plan(
         _remember(cache, flat)
         outcomes, start = [], 0
         for unit in units:
-            outcomes.append(Outcome(results[start : start + len(unit)]))
-            start += len(unit)
+            size = len(unit)
+            if size == 1 and results[start] is None:
+                outcomes.append(_DONE)  # the common case (an audit append): no allocation
+            else:
+                outcomes.append(Outcome(results[start : start + size]))
+            start += size
         return outcomes
     # Isolation pass: each unit in its own savepoint, one commit for all that succeed.
     isolated: list[Outcome] = []

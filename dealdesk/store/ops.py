@@ -180,6 +180,7 @@ class AppendAudit(StoreOp[None]):
     metadata: Mapping[str, Any] = field(default_factory=dict)
     ts: datetime | None = None
     _encoded: tuple[Any, ...] = field(init=False, repr=False, compare=False, default=())
+    _pair: tuple[str, str] | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         try:
@@ -224,14 +225,13 @@ class AppendAudit(StoreOp[None]):
         object.__setattr__(self, "event_type", event)
         object.__setattr__(self, "direction", direction)
         object.__setattr__(self, "_encoded", encoded)
+        name, email = (self.influencer_name or "").strip(), (self.influencer_email or "").strip()
+        object.__setattr__(self, "_pair", (name, email) if name and email else None)
 
     @property
     def influencer_pair(self) -> tuple[str, str] | None:
         """(name, email) when the entry has both, for the name/email directory."""
-        name, email = self.influencer_name, self.influencer_email
-        if name and name.strip() and email and email.strip():
-            return (name.strip(), email.strip())
-        return None
+        return self._pair
 
     def row(self, now: str) -> tuple[Any, ...]:
         encoded = self._encoded

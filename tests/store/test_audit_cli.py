@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dealdesk.actors.audit_writer import AuditWriter
+from dealdesk.cli import main
 from dealdesk.store import AppendAudit
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,12 +102,19 @@ def test_the_data_dir_defaults_to_the_setting(trail):
         (["--influencer", "  "], "--influencer must not be empty"),
     ],
 )
-def test_a_bad_flag_value_is_one_line_and_exit_status_2(trail, args, message):
-    done = audit("--data-dir", str(trail), *args)
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert done.stderr.count("\n") == 1
-    assert message in done.stderr
+def test_a_bad_flag_value_is_one_line_and_exit_status_2(trail, args, message, capsys):
+    # In-process through the same entry point (run.py calls dealdesk.cli.main), to keep it fast.
+    assert main(["audit", "--data-dir", str(trail), *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert message in err
+
+
+def test_a_bad_flag_value_from_the_real_command_line_exits_2_with_one_line(trail):
+    done = audit("--data-dir", str(trail), "--event-type", "email_lost")
+    assert (done.returncode, done.stdout, done.stderr.count("\n")) == (2, "", 1)
+    assert "unknown --event-type 'email_lost' (known: agreement," in done.stderr
 
 
 def test_a_missing_database_is_one_clear_line(tmp_path):
