@@ -58,17 +58,17 @@ class Flush:
 _WRITES = (StoreOp, Transaction, Flush)
 
 
-def _is_write(message: object) -> bool:
-    if isinstance(message, LoopAsk):
-        message = message.message
-    return isinstance(message, _WRITES)
-
-
 def _weight(message: object) -> int:
-    """Operations in a write message, for the batch limit (a Flush counts one)."""
-    if isinstance(message, LoopAsk):
+    """Operations in a write message, for the batch limit (a Flush counts one); 0: not a write."""
+    if type(message) is LoopAsk:
         message = message.message
-    return (len(message.ops) or 1) if isinstance(message, Transaction) else 1
+    if isinstance(message, Transaction):
+        return len(message.ops) or 1
+    return 1 if isinstance(message, _WRITES) else 0
+
+
+def _is_write(message: object) -> bool:
+    return _weight(message) > 0
 
 
 class _WriterInbox(queue.Queue[Any]):
@@ -91,10 +91,12 @@ class _WriterInbox(queue.Queue[Any]):
         taken: list[Any] = []
         with self.mutex:
             queue, count = self.queue, 0
-            while queue and count < room and _is_write(queue[0].message):
-                envelope = queue.popleft()
-                taken.append(envelope)
-                count += _weight(envelope.message)
+            while queue and count < room:
+                weight = _weight(queue[0].message)
+                if not weight:
+                    break  # not a write: it waits for pykka, and so does everything behind it
+                taken.append(queue.popleft())
+                count += weight
                 if len(taken) % 64 == 0 and time.monotonic() >= deadline:
                     break
         return taken
@@ -130,14 +132,16 @@ class _Unit:
         self.answered = False
 
     @classmethod
-    def of(cls, message: object, reply: pykka.Future[Any] | LoopReply | None) -> _Unit:
-        if isinstance(message, LoopAsk):
+    def of(cls, message: Any, reply: pykka.Future[Any] | LoopReply | None) -> _Unit:
+        """``message`` is a write (``_is_write``): an op, a Transaction, a Flush, or a LoopAsk."""
+        kind = type(message)
+        if kind is LoopAsk:
             return cls.of(message.message, message.reply)
-        if isinstance(message, Transaction):
+        if kind is Transaction:
             return cls(message.ops, transaction=True, reply=reply)
-        if isinstance(message, StoreOp):
-            return cls((message,), transaction=False, reply=reply)
-        return cls((), transaction=False, reply=reply)  # Flush
+        if kind is Flush:
+            return cls((), transaction=False, reply=reply)
+        return cls((message,), transaction=False, reply=reply)
 
     def value(self) -> Any:
         results = self.outcome.results

@@ -46,16 +46,20 @@ class Outcome:
 _DONE = Outcome((None,))
 
 
+Pairs = set[tuple[str, str]]
+
+
 def _ops_plan(
-    ops: Sequence[StoreOp[Any]], now: str, known: set[tuple[str, str]]
+    ops: Sequence[StoreOp[Any]], now: str, known: Pairs, fresh: Pairs
 ) -> Plan[tuple[Any, ...]]:
-    """Run ``ops`` in order, folding runs of audit appends into one ``executemany`` (and the
-    name/email pairs the directory does not have yet, per ``known``, into another)."""
+    """Run ``ops`` in order, folding runs of audit appends into one ``executemany``, and the
+    name/email pairs the directory may not have (not in ``known``; collected in ``fresh``)
+    into another."""
     results: list[Any] = []
     rows: list[tuple[Any, ...]] = []
-    pairs: set[tuple[str, str]] = set()
+    pairs: Pairs = set()
     for op in ops:
-        if isinstance(op, AppendAudit):
+        if type(op) is AppendAudit:
             rows.append(op.row(now))
             pair = op.influencer_pair
             if pair is not None and pair not in known:
@@ -64,10 +68,12 @@ def _ops_plan(
             continue
         if rows:
             yield from _append(rows, pairs)
+            fresh |= pairs
             rows, pairs = [], set()
         results.append((yield from op.plan(now)))
     if rows:
         yield from _append(rows, pairs)
+        fresh |= pairs
     return tuple(results)
 
 
@@ -84,7 +90,7 @@ def _quietly(sql: str) -> Plan[None]:
 
 
 def commit_plan(
-    units: Sequence[Sequence[StoreOp[Any]]], now: str, known: set[tuple[str, str]] | None = None
+    units: Sequence[Sequence[StoreOp[Any]]], now: str, known: Pairs | None = None
 ) -> Plan[list[Outcome]]:
     """One transaction for all ``units``; see the module docstring for failure isolation.
 
@@ -93,14 +99,15 @@ def commit_plan(
     """
     cache = known if known is not None else set()
     flat = [op for unit in units for op in unit]
+    fresh: Pairs = set()
     yield Stmt("BEGIN IMMEDIATE")  # if even this fails (locked, I/O), retrying would not help
     try:
-        results = yield from _ops_plan(flat, now, cache)
+        results = yield from _ops_plan(flat, now, cache, fresh)
         yield Stmt("COMMIT")
     except Exception:
         yield from _quietly("ROLLBACK")
     else:
-        _remember(cache, flat)
+        _remember(cache, fresh)
         outcomes, start = [], 0
         for unit in units:
             size = len(unit)
@@ -112,35 +119,34 @@ def commit_plan(
         return outcomes
     # Isolation pass: each unit in its own savepoint, one commit for all that succeed.
     isolated: list[Outcome] = []
+    fresh = set()
     yield Stmt("BEGIN IMMEDIATE")
     try:
         for unit in units:
             yield Stmt("SAVEPOINT unit")
+            unit_fresh: Pairs = set()
             try:
-                unit_results = yield from _ops_plan(unit, now, cache)
+                unit_results = yield from _ops_plan(unit, now, cache, unit_fresh)
             except Exception as exc:
                 yield Stmt("ROLLBACK TO unit")
                 isolated.append(Outcome(error=exc))
             else:
                 isolated.append(Outcome(unit_results))
+                fresh |= unit_fresh
             yield Stmt("RELEASE unit")
         yield Stmt("COMMIT")
     except BaseException:
         yield from _quietly("ROLLBACK")
         raise
-    _remember(
-        cache,
-        [op for unit, o in zip(units, isolated, strict=True) if o.error is None for op in unit],
-    )
+    _remember(cache, fresh)
     return isolated
 
 
-def _remember(cache: set[tuple[str, str]], ops: Sequence[StoreOp[Any]]) -> None:
-    if len(cache) > KNOWN_PAIRS_MAX:
-        cache.clear()  # a cache, not a record: re-inserting a known pair is a no-op
-    for op in ops:
-        if isinstance(op, AppendAudit) and (pair := op.influencer_pair) is not None:
-            cache.add(pair)
+def _remember(cache: Pairs, fresh: Pairs) -> None:
+    """Committed pairs are known from now on (a cache, not a record: re-inserting is a no-op)."""
+    if len(cache) + len(fresh) > KNOWN_PAIRS_MAX:
+        cache.clear()
+    cache |= fresh
 
 
 async def run_plan(db: aiosqlite.Connection, plan: Plan[Any]) -> Any:

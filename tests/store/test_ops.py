@@ -29,6 +29,7 @@ from dealdesk.store import (
     UpsertCampaign,
     VersionConflict,
 )
+from dealdesk.store.batch import commit_plan, run_plan_sync
 from dealdesk.store.ops import Plan, Stmt, StoreOp
 
 from .conftest import result
@@ -194,3 +195,18 @@ def test_an_audit_entry_keeps_the_time_it_happened_when_given_one(apply, conn):
     happened = datetime(2026, 11, 1, 12, 30, 15, 123456, tzinfo=UTC)
     result(apply(AppendAudit("email_sent", ts=happened)))
     assert conn.execute("SELECT ts FROM audit_log").fetchone() == ("2026-11-01T12:30:15.123Z",)
+
+
+def test_a_name_email_pair_is_cached_as_known_only_once_it_is_committed(conn):
+    known: set[tuple[str, str]] = set()
+    entry = AppendAudit("email_sent", influencer_name="Zed", influencer_email="zed@x.example")
+    outcomes = run_plan_sync(
+        conn, commit_plan([(entry, Broken())], "2026-11-22T09:00:00.000Z", known)
+    )
+    assert outcomes[0].error is not None
+    assert known == set()
+    run_plan_sync(conn, commit_plan([(entry,), (entry,)], "2026-11-22T09:00:01.000Z", known))
+    assert known == {("Zed", "zed@x.example")}
+    assert conn.execute("SELECT name, email FROM audit_influencers").fetchall() == [
+        ("Zed", "zed@x.example")
+    ]
