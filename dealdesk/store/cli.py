@@ -95,6 +95,8 @@ def audit_filter_from_args(args: argparse.Namespace, now: datetime) -> AuditFilt
         since = _moment("--from", args.date_from, end=False)
     if args.date_to is not None:
         until = _moment("--to", args.date_to, end=True)
+    if since is not None and until is not None and since >= until:
+        raise _usage("--from must be before --to")
     event_type = None
     if args.event_type is not None:
         try:
@@ -116,7 +118,7 @@ def audit_filter_from_args(args: argparse.Namespace, now: datetime) -> AuditFilt
             offset=_int("--offset", args.offset, 0, 10**9),
         )
     except InvalidInput as exc:
-        raise _usage(str(exc).replace("the start of the range", "--from")) from None
+        raise _usage(str(exc)) from None
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

@@ -95,7 +95,7 @@ def test_the_data_dir_defaults_to_the_setting(trail):
         (["--to", "yesterday"], "--to: not a date"),
         (["--last", "7x"], "--last must look like 24h, 7d, 30d or 2w"),
         (["--last", "7d", "--from", "2026-11-01"], "--last cannot be combined"),
-        (["--from", "2026-11-30", "--to", "2026-11-01"], "--from must be before its end"),
+        (["--from", "2026-11-30", "--to", "2026-11-01"], "--from must be before --to"),
         (["--limit", "0"], "--limit must be between 1 and 10000"),
         (["--limit", "ten"], "--limit must be a whole number"),
         (["--format", "xml"], "--format must be one of table, json, csv"),
