@@ -13,6 +13,14 @@ itself (its caller gets the error, the ErrorReporter hears of it); the writer su
 reopening its connection after a failed commit. On stop it commits every write still queued
 before closing. If the I/O loop is gone by then, it commits them over a plain ``sqlite3``
 connection on its own thread, so a shutdown in the wrong order still loses nothing.
+
+Threads: everything here runs on the actor's thread except the commit plan, which runs on the
+I/O loop (its statements on aiosqlite's thread). Batches are pipelined: while one commits, the
+next is drained. The writer answers every write itself, the first of a batch included: its inbox
+records the envelope being handled and the writer takes the reply future off it, so a told write
+that fails never raises into pykka (which would crash the actor), and an ask is answered as soon
+as its own batch has committed. If the writer itself breaks, every write it had taken is answered
+with a ``StoreError`` before it crashes; its supervisor restarts it with the rest of the mailbox.
 """
 
 from __future__ import annotations
@@ -21,11 +29,11 @@ import concurrent.futures
 import queue
 import sqlite3
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import aiosqlite
 
+from dealdesk.actors.audit_messages import Flush, is_write, write_weight
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.loop import LoopAsk, LoopReply
 from dealdesk.runtime.registry import AUDIT_WRITER
@@ -50,27 +58,6 @@ __all__ = ["AuditWriter", "Flush", "audit_writer_spec"]
 _Running: TypeAlias = "concurrent.futures.Future[list[Outcome]] | list[Outcome] | BaseException"
 
 
-@dataclass(frozen=True)
-class Flush:
-    """Command: answer once every write queued before this one has committed."""
-
-
-_WRITES = (StoreOp, Transaction, Flush)
-
-
-def _weight(message: object) -> int:
-    """Operations in a write message, for the batch limit (a Flush counts one); 0: not a write."""
-    if type(message) is LoopAsk:
-        message = message.message
-    if isinstance(message, Transaction):
-        return len(message.ops) or 1
-    return 1 if isinstance(message, _WRITES) else 0
-
-
-def _is_write(message: object) -> bool:
-    return _weight(message) > 0
-
-
 class _WriterInbox(queue.Queue[Any]):
     """pykka's inbox plus two things group commit needs: the envelope being handled (so a told
     write is never answered by raising) and taking writes from the front without disturbing
@@ -92,7 +79,7 @@ class _WriterInbox(queue.Queue[Any]):
         with self.mutex:
             queue, count = self.queue, 0
             while queue and count < room:
-                weight = _weight(queue[0].message)
+                weight = write_weight(queue[0].message)
                 if not weight:
                     break  # not a write: it waits for pykka, and so does everything behind it
                 taken.append(queue.popleft())
@@ -103,8 +90,8 @@ class _WriterInbox(queue.Queue[Any]):
 
     def take_all_writes(self) -> list[Any]:
         with self.mutex:
-            writes = [env for env in self.queue if _is_write(env.message)]
-            rest = [env for env in self.queue if not _is_write(env.message)]
+            writes = [env for env in self.queue if is_write(env.message)]
+            rest = [env for env in self.queue if not is_write(env.message)]
             self.queue.clear()
             self.queue.extend(rest)
             return writes
@@ -133,7 +120,7 @@ class _Unit:
 
     @classmethod
     def of(cls, message: Any, reply: pykka.Future[Any] | LoopReply | None) -> _Unit:
-        """``message`` is a write (``_is_write``): an op, a Transaction, a Flush, or a LoopAsk."""
+        """``message`` is a write (``is_write``): an op, a Transaction, a Flush, or a LoopAsk."""
         kind = type(message)
         if kind is LoopAsk:
             return cls.of(message.message, message.reply)
@@ -206,7 +193,7 @@ class AuditWriter(BaseActor):
         self.log.info("audit_writer_started", path=str(self.path), restarts=self.restarts)
 
     def on_receive(self, message: Any) -> Any:
-        if not _is_write(message):
+        if not is_write(message):
             return super().on_receive(message)
         self.last_message_at = time.time()
         envelope = self.inbox.current
