@@ -209,6 +209,12 @@ class AsyncStoreReader:
     async def due_reminders(self, now: datetime, limit: int = 1000) -> list[q.ReminderRecord]:
         return await self.run(q.due_reminders_query(now, limit))
 
+    async def reminders(self, negotiation_id: str) -> list[q.ReminderRecord]:
+        return await self.run(q.reminders_query(negotiation_id))
+
+    async def errors(self, fingerprint: str | None = None) -> list[q.ErrorRecord]:
+        return await self.run(q.errors_query(fingerprint))
+
     async def mail_cursor(self, mailbox: str) -> str | None:
         return await self.run(q.mail_cursor_query(mailbox))
 
