@@ -118,8 +118,11 @@ async def test_the_async_reader_answers_exactly_as_the_sync_one(filled, apply):
             await reader.campaigns(),
             await reader.negotiations(),
         )
+        by_name = await reader.audit(AuditFilter(influencer="Jane Doe"))
+        assert (await reader.reminders("n1"), await reader.errors()) == ([], [])
     finally:
         await reader.close()
+    assert [entry.id for entry in by_name.entries] == [3, 2, 1]
     assert got == expected
 
 
