@@ -1,1 +1,20 @@
-"""TODO"""
+"""The actors: one pykka actor per module, each owning one resource or one piece of state.
+
+``RuntimeSupervisor`` is the root; ``ErrorReporter`` and ``AuditWriter`` are singletons started
+first; ``ClickUpIngress`` turns webhook deliveries into campaigns, each run by its
+``CampaignSupervisor``.
+"""
+
+from dealdesk.actors.audit_writer import AuditWriter, Flush, audit_writer_spec
+from dealdesk.actors.error_reporter import ErrorReporter, FlushReports, error_reporter_spec
+from dealdesk.actors.runtime_supervisor import RuntimeSupervisor
+
+__all__ = [
+    "AuditWriter",
+    "ErrorReporter",
+    "Flush",
+    "FlushReports",
+    "RuntimeSupervisor",
+    "audit_writer_spec",
+    "error_reporter_spec",
+]

@@ -1,8 +1,9 @@
 """Start-up and shutdown of one dealdesk process, in order.
 
-Start: lease the data directory → I/O loop → sandbox fakes (for integrations with no credential)
-→ actors under the root supervisor (ErrorReporter first) → HTTP last, then ``runtime.json`` and
-the admin token are written for local commands.
+Start: lease the data directory → database migrations → I/O loop → sandbox fakes (for the
+integrations with no credential) → actors under the root supervisor (ErrorReporter, AuditWriter,
+ClickUpIngress) → HTTP last; then ``runtime.json`` and the admin token are written for local
+commands.
 
 Stop (SIGTERM/SIGINT, or :meth:`System.stop`): HTTP drains first (new work gets 503), actors stop
 children-first in reverse start order (each finishes what its mailbox holds), HTTP closes, the
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from aiohttp import web
 
+from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.actors.error_reporter import error_reporter_spec
 from dealdesk.actors.runtime_supervisor import RuntimeSupervisor
 from dealdesk.http.app import HttpState, build_app
@@ -38,6 +40,7 @@ from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.runtime.supervision import ChildSpec, StartChild
 from dealdesk.sandbox.manager import Sandbox
+from dealdesk.store import prepare_database
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -111,6 +114,7 @@ class System:
 
     def _start(self) -> None:
         settings = self.settings
+        prepare_database(settings)  # migrations before any actor; a too-new database stops here
         self.loop.start()
         self.loop.run(self.sandbox.start(settings), timeout=30)
         self.endpoints = resolve_endpoints(settings, self.sandbox.urls(), self.sandbox.tokens())
@@ -159,7 +163,7 @@ class System:
         self, ctx: RuntimeContext, post_error: Callable[[str], Any]
     ) -> list[ChildSpec]:
         """The singletons, in dependency order (shutdown runs it backwards)."""
-        return [error_reporter_spec(ctx, post_error)]
+        return [error_reporter_spec(ctx, post_error), audit_writer_spec(ctx)]
 
     async def _serve(self, app: web.Application) -> str:
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)

@@ -11,7 +11,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from dealdesk.errors import LeaseHeld
+from dealdesk.errors import DealdeskError, LeaseHeld
 from dealdesk.runtime.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -57,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
         system.start()
     except LeaseHeld as exc:
         print(f"dealdesk: refusing to start: {exc}", file=sys.stderr)
+        return 1
+    except DealdeskError as exc:  # e.g. a database from a newer dealdesk
+        print(f"dealdesk: cannot start: {exc}", file=sys.stderr)
         return 1
     print(f"dealdesk is running at {system.http_url} (Ctrl-C to stop)", file=sys.stderr)
     stop.wait()

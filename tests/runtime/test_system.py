@@ -52,7 +52,7 @@ def test_the_dump_shows_the_singletons_under_the_root(system, settings):
     tree = fetch_tree(settings.data_dir)
     assert tree["kind"] == "runtime"
     kinds = {child["kind"] for child in tree["children"]}
-    assert "error_reporter" in kinds
+    assert {"error_reporter", "audit_writer"} <= kinds
 
 
 def test_a_second_system_on_the_same_data_refuses_to_start(system, settings):
