@@ -191,3 +191,19 @@ def test_an_empty_secret_is_refused_at_start_up():
         clickup_webhook_routes("")
     assert callable(clickup_webhook_routes(SECRET))
     assert isinstance(web.Application(), web.Application)
+
+
+def test_a_batch_records_each_key_once_and_answers_every_copy(ctx, writer):
+    from dealdesk.store.clickup_deliveries import RecordDeliveries
+
+    first = writer.ask(
+        RecordDeliveries("clickup", (("a", "{}"), ("a", "{}"), ("b", "{}"))), timeout=10
+    )
+    assert [r.new for r in first] == [True, False, True]
+    assert first[0].delivery_id == first[1].delivery_id
+    again = writer.ask(RecordDeliveries("clickup", (("b", "{}"), ("c", "{}"))), timeout=10)
+    assert [r.new for r in again] == [False, True]
+    assert again[0].delivery_id == first[2].delivery_id
+    assert rows(ctx, "SELECT count(*) FROM webhook_deliveries") == [(3,)]
+    with pytest.raises(ValueError, match="1 to"):
+        RecordDeliveries("clickup", ())
