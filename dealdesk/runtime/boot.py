@@ -24,9 +24,16 @@ import structlog
 from aiohttp import web
 
 from dealdesk.actors.audit_writer import audit_writer_spec
+from dealdesk.actors.campaign_supervisor import campaign_supervisor_spec
+from dealdesk.actors.clickup_ingress import ACTIVE, clickup_ingress_spec
 from dealdesk.actors.error_reporter import error_reporter_spec
 from dealdesk.actors.runtime_supervisor import RuntimeSupervisor
+from dealdesk.domain import Campaign
 from dealdesk.http.app import HttpState, build_app
+from dealdesk.http.clickup_webhook import WEBHOOK_PATH, clickup_webhook_routes
+from dealdesk.integrations.clickup import ClickUpClient
+from dealdesk.integrations.clickup_config import resolve_list_id, resolve_webhook_secret
+from dealdesk.integrations.clickup_mapping import load_field_mapping
 from dealdesk.integrations.endpoints import resolve_endpoints
 from dealdesk.integrations.slack import SlackGateway
 from dealdesk.runtime.clock import Clock, SystemClock
@@ -39,8 +46,10 @@ from dealdesk.runtime.registry import ROOT
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.runtime.supervision import ChildSpec, StartChild
+from dealdesk.sandbox.clickup import FakeClickUp
 from dealdesk.sandbox.manager import Sandbox
-from dealdesk.store import prepare_database
+from dealdesk.store import StoreReader, database_path, prepare_database
+from dealdesk.store.queries import campaigns_query
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -94,6 +103,7 @@ class System:
         self.ctx: RuntimeContext | None = None
         self.endpoints: dict[Service, Endpoint] = {}
         self.slack: SlackGateway | None = None
+        self.clickup: ClickUpClient | None = None
         self.root: pykka.ActorRef[Any] | None = None
         self.http: HttpState | None = None
         self._runner: web.AppRunner | None = None
@@ -127,19 +137,47 @@ class System:
         async def post_error(text: str) -> object:
             return await slack.post_once(settings.slack_errors_channel, text)
 
+        # Config files and secrets first: a wrong one stops start-up before any actor runs.
+        fake_clickup = self.sandbox.get(Service.CLICKUP)
+        sandbox_clickup = fake_clickup if isinstance(fake_clickup, FakeClickUp) else None
+        webhook_secret = resolve_webhook_secret(
+            settings, sandbox_clickup.webhook_secret if sandbox_clickup else None
+        )
+        list_id = resolve_list_id(settings, sandbox_clickup.list_id if sandbox_clickup else None)
+        mapping = load_field_mapping(settings.config_dir / "campaign_fields.yaml")
+        self.clickup = ClickUpClient(
+            self.endpoints[Service.CLICKUP],
+            policy,
+            ctx.report,
+            requests_per_minute=settings.clickup_requests_per_minute,
+        )
+
         self.root = RuntimeSupervisor.start(ctx, actor_id=ROOT)
         ctx.registry.register(ROOT, self.root)
-        for spec in self._child_specs(ctx, post_error):
+        specs = [
+            error_reporter_spec(ctx, post_error),
+            audit_writer_spec(ctx),
+            *self._live_campaign_specs(ctx),
+            clickup_ingress_spec(
+                ctx, clickup=self.clickup, mapping=mapping, slack=slack, list_id=list_id
+            ),
+        ]
+        for spec in specs:  # dependency order; shutdown runs it backwards
             self.root.ask(StartChild(spec), timeout=30)
 
         admin_token = secrets.token_urlsafe(32)
         self.http = HttpState(
             ctx=ctx,
             admin_token=admin_token,
-            readiness={"slack": _CachedProbe(slack.probe)},
+            readiness={
+                "slack": _CachedProbe(slack.probe),
+                "clickup": _CachedProbe(self.clickup.probe),
+            },
         )
-        app = build_app(self.http)
+        app = build_app(self.http, routes=(clickup_webhook_routes(webhook_secret),))
         self.http_url = self.loop.run(self._serve(app), timeout=30)
+        if sandbox_clickup is not None:
+            sandbox_clickup.set_target(self.http_url + WEBHOOK_PATH)
         write_private(settings.data_dir / ADMIN_TOKEN_FILE, admin_token + "\n")
         write_private(
             settings.data_dir / RUNTIME_FILE,
@@ -159,11 +197,15 @@ class System:
             integrations={s.value: e.mode for s, e in self.endpoints.items()},
         )
 
-    def _child_specs(
-        self, ctx: RuntimeContext, post_error: Callable[[str], Any]
-    ) -> list[ChildSpec]:
-        """The singletons, in dependency order (shutdown runs it backwards)."""
-        return [error_reporter_spec(ctx, post_error), audit_writer_spec(ctx)]
+    def _live_campaign_specs(self, ctx: RuntimeContext) -> list[ChildSpec]:
+        """Campaigns that were running when the process last stopped come back with it."""
+        with StoreReader(database_path(self.settings)) as reader:
+            records = reader.run(campaigns_query())
+        return [
+            campaign_supervisor_spec(ctx, Campaign.model_validate(record.data["campaign"]))
+            for record in records
+            if record.status == ACTIVE and isinstance(record.data, dict)
+        ]
 
     async def _serve(self, app: web.Application) -> str:
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -192,6 +234,8 @@ class System:
         try:
             if self._runner is not None:
                 self.loop.run(self._runner.cleanup(), timeout=5)
+            if self.clickup is not None:
+                self.loop.run(self.clickup.close(), timeout=5)
             self.loop.run(self.sandbox.stop(), timeout=5)
         except (RuntimeError, TimeoutError) as exc:
             log.warning("http_shutdown_incomplete", error=repr(exc))

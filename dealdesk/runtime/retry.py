@@ -19,10 +19,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
-import anthropic
 import tenacity
-from googleapiclient.errors import HttpError as GoogleHttpError
-from slack_sdk.errors import SlackApiError
 
 from dealdesk.errors import UpstreamError
 from dealdesk.runtime.logging import redact_text
@@ -96,36 +93,25 @@ def _by_status(status: int, retry_after: float | None, prefix: str = "http") -> 
     return Failure(f"{prefix}_{status}", retryable=False, status=status)
 
 
+def _raised_by(exc: BaseException, package: str) -> bool:
+    return any(cls.__module__.startswith(package) for cls in type(exc).__mro__)
+
+
 def classify(exc: BaseException) -> Failure:
-    """Map any client library's exception to a stable kind and whether retrying can help."""
+    """Map any client library's exception to a stable kind and whether retrying can help.
+
+    An SDK's exception classes are imported only when the exception came from that SDK (it is
+    loaded by then), so commands that never call it do not pay for importing it.
+    """
+    if _raised_by(exc, "slack_sdk"):
+        return _classify_slack(exc)
+    if _raised_by(exc, "anthropic"):
+        return _classify_anthropic(exc)
+    if _raised_by(exc, "googleapiclient"):
+        return _classify_google(exc)
     match exc:
         case HttpStatusError(status=status, retry_after=retry_after):
             return _by_status(status, retry_after)
-        case SlackApiError():
-            status = int(getattr(exc.response, "status_code", 200))
-            headers = dict(getattr(exc.response, "headers", {}) or {})
-            if status == 429:
-                return _by_status(429, retry_after_from_headers(headers))
-            if status >= 500:
-                return _by_status(status, None)
-            error = exc.response.get("error", "error") if exc.response is not None else "error"
-            return Failure(f"slack_{error}", retryable=False, status=status)
-        case anthropic.APIStatusError():
-            status = exc.status_code
-            if isinstance(exc, anthropic.EnforcedSpendLimitReachedError):
-                return Failure("anthropic_spend_limit", retryable=False, status=status)
-            headers = dict(exc.response.headers) if exc.response is not None else {}
-            return _by_status(status, retry_after_from_headers(headers), prefix="anthropic")
-        case anthropic.APITimeoutError():
-            return Failure("timeout", retryable=True)
-        case anthropic.APIConnectionError():
-            return Failure("connection", retryable=True)
-        case GoogleHttpError():
-            status = int(exc.resp.status)
-            reasons = " ".join(str(d.get("reason", "")) for d in _google_details(exc))
-            if status == 403 and "ateLimitExceeded" in reasons:
-                return Failure("ratelimited", retryable=True, status=status)
-            return _by_status(status, retry_after_from_headers(dict(exc.resp.items())))
         case aiohttp.ClientResponseError(status=status, headers=headers):
             return _by_status(status, retry_after_from_headers(dict(headers or {})))
         case TimeoutError() | asyncio.TimeoutError() | aiohttp.ServerTimeoutError():
@@ -136,9 +122,52 @@ def classify(exc: BaseException) -> Failure:
             return Failure(type(exc).__name__, retryable=False)
 
 
-def _google_details(exc: GoogleHttpError) -> list[dict[str, Any]]:
+def _classify_slack(exc: BaseException) -> Failure:
+    from slack_sdk.errors import SlackApiError  # noqa: PLC0415 - loaded by whoever raised it
+
+    if not isinstance(exc, SlackApiError):
+        return Failure("connection", retryable=True)  # the SDK's transport errors
+    status = int(getattr(exc.response, "status_code", 200))
+    headers = dict(getattr(exc.response, "headers", {}) or {})
+    if status == 429:
+        return _by_status(429, retry_after_from_headers(headers))
+    if status >= 500:
+        return _by_status(status, None)
+    error = exc.response.get("error", "error") if exc.response is not None else "error"
+    return Failure(f"slack_{error}", retryable=False, status=status)
+
+
+def _classify_anthropic(exc: BaseException) -> Failure:
+    import anthropic  # noqa: PLC0415 - loaded by whoever raised it
+
+    match exc:
+        case anthropic.EnforcedSpendLimitReachedError():
+            return Failure("anthropic_spend_limit", retryable=False, status=exc.status_code)
+        case anthropic.APIStatusError():
+            headers = dict(exc.response.headers) if exc.response is not None else {}
+            return _by_status(
+                exc.status_code, retry_after_from_headers(headers), prefix="anthropic"
+            )
+        case anthropic.APITimeoutError():
+            return Failure("timeout", retryable=True)
+        case anthropic.APIConnectionError():
+            return Failure("connection", retryable=True)
+        case _:
+            return Failure(type(exc).__name__, retryable=False)
+
+
+def _classify_google(exc: BaseException) -> Failure:
+    from googleapiclient.errors import HttpError  # noqa: PLC0415 - loaded by whoever raised it
+
+    if not isinstance(exc, HttpError):
+        return Failure(type(exc).__name__, retryable=False)
+    status = int(exc.resp.status)
     details = getattr(exc, "error_details", None)
-    return [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
+    details = [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
+    reasons = " ".join(str(d.get("reason", "")) for d in details)
+    if status == 403 and "ateLimitExceeded" in reasons:
+        return Failure("ratelimited", retryable=True, status=status)
+    return _by_status(status, retry_after_from_headers(dict(exc.resp.items())))
 
 
 async def _no_wait(_seconds: float) -> None:
