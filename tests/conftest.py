@@ -3,12 +3,14 @@ clock, and an autouse fixture that stops every actor after each test (pykka's ow
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pykka
 import pytest
+import structlog
 from hypothesis import settings as hypothesis_settings
 from pydantic import SecretStr
 
@@ -23,6 +25,15 @@ from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
 
 hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
 hypothesis_settings.load_profile("ci")
+
+
+def quiet_logging() -> None:
+    """Tests log warnings and errors only: actor threads log outside pytest's capture."""
+    structlog.reset_defaults()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
+quiet_logging()
 
 
 @pytest.fixture(autouse=True)

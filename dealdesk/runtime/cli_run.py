@@ -61,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     except DealdeskError as exc:  # e.g. a database from a newer dealdesk
         print(f"dealdesk: cannot start: {exc}", file=sys.stderr)
         return 1
-    print(f"dealdesk is running at {system.http_url} (Ctrl-C to stop)", file=sys.stderr)
+    # One write, so no log line from an actor thread can land inside it.
+    sys.stderr.write(f"dealdesk is running at {system.http_url} (Ctrl-C to stop)\n")
+    sys.stderr.flush()
     stop.wait()
     system.stop()
     return 0

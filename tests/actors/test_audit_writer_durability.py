@@ -39,7 +39,9 @@ CHILD = textwrap.dedent(
     from dealdesk.runtime.loop import IoLoop
     from dealdesk.runtime.settings import Settings
     from dealdesk.store import AppendAudit
+    from dealdesk.runtime.logging import configure_logging
 
+    configure_logging("warning", json=True)  # logs to stderr: stdout carries only ACK lines
     settings = Settings(_env_file=None, data_dir=Path(sys.argv[1]))
     ref = AuditWriter.start(RuntimeContext(settings=settings, loop=IoLoop().start()))
     lock = threading.Lock()

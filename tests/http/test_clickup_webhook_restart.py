@@ -32,6 +32,7 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
     from dealdesk.integrations.endpoints import Endpoint
     from dealdesk.integrations.slack import SlackGateway
     from dealdesk.runtime.context import RuntimeContext
+    from dealdesk.runtime.logging import configure_logging
     from dealdesk.runtime.loop import IoLoop
     from dealdesk.runtime.registry import ROOT
     from dealdesk.runtime.retry import RetryPolicy
@@ -41,6 +42,9 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
     from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN
     from dealdesk.store.schema import prepare_database
 
+    # Logs go to stderr, as in run.py: stdout carries only the READY line the parent waits for
+    # (an actor's log line printed to stdout could land in the middle of it).
+    configure_logging("warning", json=True)
     settings = Settings(_env_file=None, data_dir=Path(data_dir), http_port=0)
     loop = IoLoop().start()
     ctx = RuntimeContext(settings=settings, loop=loop)

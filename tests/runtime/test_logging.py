@@ -15,13 +15,14 @@ from dealdesk.runtime.logging import (
     redact_text,
     register_secrets,
 )
+from tests.conftest import quiet_logging
 
 
 @pytest.fixture(autouse=True)
 def _reset_structlog():
     yield
-    structlog.reset_defaults()
     logging.getLogger().handlers.clear()
+    quiet_logging()
 
 
 def test_fields_named_like_secrets_are_masked():

@@ -17,6 +17,9 @@ from dealdesk.errors import LeaseHeld
 from dealdesk.runtime.boot import System
 from dealdesk.runtime.dump import fetch_tree
 from dealdesk.runtime.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
+from dealdesk.runtime.settings import Service
+from dealdesk.sandbox.clickup import FakeClickUp
+from dealdesk.sandbox.slack import FakeSlack
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -136,3 +139,38 @@ def test_invalid_settings_stop_start_up_with_one_line_per_problem(data_dir):
     )  # fmt: skip
     assert result.returncode == 2
     assert "DEALDESK_HTTP_PORT" in result.stderr
+
+
+FORM = {
+    "Client Name": "Lumen Skincare",
+    "Budget": "12000",
+    "Platform": "Instagram",
+    "Target Deliverables": "1 Instagram reel",
+    "Influencer List": "@glowwithmaya, jordan@creators.example",
+    "CPM Min": "18",
+    "CPM Max": "30",
+    "Timeline": "2026-12-20",
+}
+
+
+def test_a_restarted_process_brings_its_live_campaigns_back(settings):
+    first = System(settings).start()
+    try:
+        clickup = first.sandbox.get(Service.CLICKUP)
+        slack = first.sandbox.get(Service.SLACK)
+        assert isinstance(clickup, FakeClickUp)
+        assert isinstance(slack, FakeSlack)
+        task_id, statuses = first.loop.run(clickup.submit("Glow", FORM), timeout=30)
+        assert statuses == [202]
+        assert slack.wait_until(lambda: slack.messages_in(settings.slack_team_channel) != [])
+    finally:
+        first.stop()
+
+    second = System(settings).start()
+    try:
+        tree = fetch_tree(settings.data_dir)
+        campaigns = [c for c in tree["children"] if c["kind"] == "campaign_supervisor"]
+        assert [c["id"] for c in campaigns] == [f"campaign:{task_id}"]
+        assert campaigns[0]["negotiations"] == {"new": 2}
+    finally:
+        second.stop()
