@@ -1,1 +1,17 @@
-"""TODO"""
+"""The one aiohttp application: admin endpoints (``app``) and feature routes (``clickup_webhook``).
+
+Handlers run on the I/O loop and never block it; every route that takes new work answers 503 while
+the process drains.
+"""
+
+from dealdesk.http.app import HTTP_STATE, HttpState, LoopMonitor, build_app
+from dealdesk.http.clickup_webhook import WEBHOOK_PATH, clickup_webhook_routes
+
+__all__ = [
+    "HTTP_STATE",
+    "WEBHOOK_PATH",
+    "HttpState",
+    "LoopMonitor",
+    "build_app",
+    "clickup_webhook_routes",
+]
