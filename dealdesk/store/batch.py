@@ -1,38 +1,32 @@
-"""Group commit as a plan, and the two drivers that run plans (aiosqlite and sqlite3).
+"""Group commit as a plan, and the driver that runs plans on a ``sqlite3`` connection.
 
 :func:`commit_plan` writes many callers' units (one operation, or a ``Transaction``'s several) in
-one transaction. Consecutive audit appends become one ``executemany``, so a batch of a thousand
-entries is three statements. If anything fails, the transaction is rolled back and the batch is
-replayed unit by unit, each inside its own SAVEPOINT, still under one commit: the failing unit
-alone gets its error, every other unit is written. Only a failure of the commit itself fails
-every unit (nothing of that batch was acknowledged, so nothing acknowledged is lost).
+one transaction. Consecutive audit appends become one ``executemany`` (:func:`append_plan`), so a
+batch of a thousand entries is a handful of statements. If anything fails, the transaction is
+rolled back and the batch is replayed unit by unit, each inside its own SAVEPOINT, still under one
+commit: the failing unit alone gets its error, every other unit is written. Only a failure of the
+commit itself fails every unit (nothing of that batch was acknowledged, so nothing acknowledged is
+lost).
+
+A :class:`Directory` is the caller's cache of what the audit directories hold (influencer key
+references, name/email pairs): it saves a lookup per entry, and learns only from commits.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dealdesk.store.ops import (
-    INSERT_AUDIT,
-    INSERT_AUDIT_INFLUENCER,
-    AppendAudit,
-    Plan,
-    Stmt,
-    StmtResult,
-    StoreOp,
-)
+from dealdesk.store.ops import AppendAudit, AuditBatch, Plan, Stmt, StmtResult, append_plan
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Sequence
 
-    import aiosqlite
+    from dealdesk.store.ops import StoreOp
 
-__all__ = ["Outcome", "commit_plan", "run_plan", "run_plan_sync"]
-
-KNOWN_PAIRS_MAX = 100_000
+__all__ = ["Directory", "Outcome", "commit_plan", "run_plan_sync"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,41 +40,41 @@ class Outcome:
 _DONE = Outcome((None,))
 
 
-Pairs = set[tuple[str, str]]
+@dataclass(slots=True)
+class Directory:
+    """What is known to be committed in the audit directories (a cache, not a record: a miss
+    costs one lookup, a hit saves it). Bounded: cleared when it outgrows ``max_size``."""
+
+    refs: dict[str, int] = field(default_factory=dict)
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+    max_size: int = 100_000
+
+    def remember(self, batch: AuditBatch) -> None:
+        """Call once ``batch``'s transaction has committed."""
+        if len(self.refs) + len(batch.new_refs) > self.max_size:
+            self.refs.clear()
+        if len(self.pairs) + len(batch.new_pairs) > self.max_size:
+            self.pairs.clear()
+        self.refs.update(batch.new_refs)
+        self.pairs |= batch.new_pairs
 
 
-def _ops_plan(
-    ops: Sequence[StoreOp[Any]], now: str, known: Pairs, fresh: Pairs
-) -> Plan[tuple[Any, ...]]:
-    """Run ``ops`` in order, folding runs of audit appends into one ``executemany``, and the
-    name/email pairs the directory may not have (not in ``known``; collected in ``fresh``)
-    into another."""
+def _ops_plan(ops: Sequence[StoreOp[Any]], batch: AuditBatch) -> Plan[tuple[Any, ...]]:
+    """Run ``ops`` in order, folding each run of audit appends into one :func:`append_plan`."""
     results: list[Any] = []
-    rows: list[tuple[Any, ...]] = []
-    pairs: Pairs = set()
+    entries: list[AppendAudit] = []
     for op in ops:
         if type(op) is AppendAudit:
-            rows.append(op.row(now))
-            pair = op.influencer_pair
-            if pair is not None and pair not in known:
-                pairs.add(pair)
+            entries.append(op)
             results.append(None)
             continue
-        if rows:
-            yield from _append(rows, pairs)
-            fresh |= pairs
-            rows, pairs = [], set()
-        results.append((yield from op.plan(now)))
-    if rows:
-        yield from _append(rows, pairs)
-        fresh |= pairs
+        if entries:
+            yield from append_plan(entries, batch)
+            entries = []
+        results.append((yield from op.plan(batch.now)))
+    if entries:
+        yield from append_plan(entries, batch)
     return tuple(results)
-
-
-def _append(rows: list[tuple[Any, ...]], pairs: set[tuple[str, str]]) -> Plan[None]:
-    yield Stmt(INSERT_AUDIT, rows, many=True)
-    if pairs:
-        yield Stmt(INSERT_AUDIT_INFLUENCER, sorted(pairs), many=True)
 
 
 def _quietly(sql: str) -> Plan[None]:
@@ -90,24 +84,21 @@ def _quietly(sql: str) -> Plan[None]:
 
 
 def commit_plan(
-    units: Sequence[Sequence[StoreOp[Any]]], now: str, known: Pairs | None = None
+    units: Sequence[Sequence[StoreOp[Any]]], now: str, directory: Directory | None = None
 ) -> Plan[list[Outcome]]:
-    """One transaction for all ``units``; see the module docstring for failure isolation.
-
-    ``known`` is the caller's cache of name/email pairs already in the directory: pairs not in it
-    are written (idempotently) and, once committed, added to it.
-    """
-    cache = known if known is not None else set()
+    """One transaction for all ``units`` at batch time ``now``; see the module docstring for
+    failure isolation. ``directory`` (the caller's, kept across batches) learns what commits."""
+    known = directory if directory is not None else Directory()
     flat = [op for unit in units for op in unit]
-    fresh: Pairs = set()
+    batch = AuditBatch(now, known.refs, known.pairs)
     yield Stmt("BEGIN IMMEDIATE")  # if even this fails (locked, I/O), retrying would not help
     try:
-        results = yield from _ops_plan(flat, now, cache, fresh)
+        results = yield from _ops_plan(flat, batch)
         yield Stmt("COMMIT")
     except Exception:
         yield from _quietly("ROLLBACK")
     else:
-        _remember(cache, fresh)
+        known.remember(batch)
         outcomes, start = [], 0
         for unit in units:
             size = len(unit)
@@ -119,60 +110,28 @@ def commit_plan(
         return outcomes
     # Isolation pass: each unit in its own savepoint, one commit for all that succeed.
     isolated: list[Outcome] = []
-    fresh = set()
+    batch = AuditBatch(now, known.refs, known.pairs)
     yield Stmt("BEGIN IMMEDIATE")
     try:
         for unit in units:
             yield Stmt("SAVEPOINT unit")
-            unit_fresh: Pairs = set()
+            saved = (dict(batch.next_ids), dict(batch.new_refs), set(batch.new_pairs))
             try:
-                unit_results = yield from _ops_plan(unit, now, cache, unit_fresh)
+                unit_results = yield from _ops_plan(unit, batch)
             except Exception as exc:
                 yield Stmt("ROLLBACK TO unit")
+                # What the unit added to the directories was rolled back with it.
+                batch.next_ids, batch.new_refs, batch.new_pairs = saved
                 isolated.append(Outcome(error=exc))
             else:
                 isolated.append(Outcome(unit_results))
-                fresh |= unit_fresh
             yield Stmt("RELEASE unit")
         yield Stmt("COMMIT")
     except BaseException:
         yield from _quietly("ROLLBACK")
         raise
-    _remember(cache, fresh)
+    known.remember(batch)
     return isolated
-
-
-def _remember(cache: Pairs, fresh: Pairs) -> None:
-    """Committed pairs are known from now on (a cache, not a record: re-inserting is a no-op)."""
-    if len(cache) + len(fresh) > KNOWN_PAIRS_MAX:
-        cache.clear()
-    cache |= fresh
-
-
-async def run_plan(db: aiosqlite.Connection, plan: Plan[Any]) -> Any:
-    """Drive ``plan`` on an aiosqlite connection (runs on the I/O loop)."""
-    value: StmtResult | None = None
-    error: Exception | None = None
-    while True:
-        try:
-            stmt = plan.throw(error) if error is not None else plan.send(value)  # type: ignore[arg-type]
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        try:
-            if stmt.many:
-                cursor = await db.executemany(stmt.sql, stmt.params)
-                value = StmtResult(cursor.rowcount)
-                await cursor.close()
-            elif stmt.fetch:
-                rows = await db.execute_fetchall(stmt.sql, stmt.params)
-                value = StmtResult(rows=[tuple(row) for row in rows])
-            else:
-                cursor = await db.execute(stmt.sql, stmt.params)
-                value = StmtResult(cursor.rowcount, cursor.lastrowid)
-                await cursor.close()
-        except Exception as exc:
-            error = exc
 
 
 def run_plan_sync(conn: sqlite3.Connection, plan: Plan[Any]) -> Any:

@@ -14,9 +14,10 @@ datetime, a lone surrogate, a non-JSON metadata value) at once, in its own threa
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from pathlib import PurePath
@@ -24,18 +25,24 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from dealdesk.errors import InvalidInput
+from dealdesk.store.errors import StoreError
 from dealdesk.store.model import Direction, EventType, iso_ms
 
 __all__ = [
+    "AUDIT_SEQ_BITS",
     "INSERT_AUDIT",
     "INSERT_AUDIT_INFLUENCER",
     "AppendAudit",
+    "AuditBatch",
     "Plan",
     "Stmt",
     "StmtResult",
     "StoreOp",
     "Transaction",
+    "append_plan",
+    "audit_id_floor",
     "check_text",
+    "epoch_ms",
     "influencer_key",
     "required_text",
     "to_json",
@@ -144,12 +151,34 @@ def to_json(name: str, value: object) -> str:
     return text
 
 
+# The audit entry's columns in insert order: its id, time and influencer reference are known only
+# in the batch that commits it; the rest (``AppendAudit.values``) when it is built.
 AUDIT_COLUMNS = (
-    "ts, event_type, campaign_id, influencer_name, influencer_email, influencer_key, thread_id, "
-    "direction, email_body, state_from, state_to, rates, intent, metadata"
+    "id, ts, influencer_ref, event_type, campaign_id, influencer_name, influencer_email, "
+    "thread_id, direction, email_body, state_from, state_to, rates, intent, metadata"
 )
-INSERT_AUDIT = f"INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
+INSERT_AUDIT = f"INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"  # noqa: S608
 INSERT_AUDIT_INFLUENCER = "INSERT OR IGNORE INTO audit_influencers (name, email) VALUES (?, ?)"
+
+# An audit entry's id is its time: the millisecond of ``ts`` since the Unix epoch, shifted left by
+# ``AUDIT_SEQ_BITS``, plus its place among the entries of that millisecond. Id order is therefore
+# time order (then write order), and the table itself is the timestamp index.
+AUDIT_SEQ_BITS = 20
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+_MAX_MS = (1 << (63 - AUDIT_SEQ_BITS)) - 1  # 2248-09-26: ids stay within SQLite's 64 bits
+_MAX_ID = (1 << 63) - 1
+
+
+def epoch_ms(moment: datetime) -> int:
+    """Whole milliseconds since the Unix epoch, truncated like ``iso_ms`` (aware datetimes)."""
+    return (moment - _EPOCH) // _MS
+
+
+def audit_id_floor(moment: datetime) -> int:
+    """The smallest audit id of ``moment``'s millisecond: ``id >= floor`` is ``ts >= moment``
+    and ``id < floor`` is ``ts < moment`` (clamped to the ids there can be)."""
+    return min(max(epoch_ms(moment), 0) << AUDIT_SEQ_BITS, _MAX_ID)
 
 
 def influencer_key(name: str | None, email: str | None) -> str | None:
@@ -164,8 +193,9 @@ def influencer_key(name: str | None, email: str | None) -> str | None:
 class AppendAudit(StoreOp[None]):
     """Append one audit entry. ``tell`` it to forget it, ``ask`` it to wait for its commit.
 
-    ``ts`` is when it happened (aware datetime); without it the batch's time is used. Secrets
-    must have been redacted before this point: the store keeps what it is given.
+    ``ts`` is when it happened (aware datetime, 1970 to 2248); without it the batch's time is
+    used. Secrets must have been redacted before this point: the store keeps what it is given.
+    The fields after ``ts`` are the entry as stored, computed once here (on the caller's thread).
     """
 
     event_type: EventType | str
@@ -181,8 +211,13 @@ class AppendAudit(StoreOp[None]):
     intent: Mapping[str, Any] | str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
     ts: datetime | None = None
-    _encoded: tuple[Any, ...] = field(init=False, repr=False, compare=False, default=())
-    _pair: tuple[str, str] | None = field(init=False, repr=False, compare=False, default=None)
+    # (ts as stored, its epoch milliseconds) when given, else None: the batch's time
+    stored_ts: tuple[str, int] | None = field(init=False, repr=False, compare=False, default=None)
+    key: str | None = field(init=False, repr=False, compare=False, default=None)
+    values: tuple[Any, ...] = field(init=False, repr=False, compare=False, default=())
+    influencer_pair: tuple[str, str] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
 
     def __post_init__(self) -> None:
         try:
@@ -208,13 +243,17 @@ class AppendAudit(StoreOp[None]):
         }
         for name, value in texts.items():
             check_text(name, value)
-        encoded = (
-            iso_ms(self.ts) if self.ts is not None else None,
+        stored_ts = None
+        if self.ts is not None:
+            text, ms = iso_ms(self.ts), epoch_ms(self.ts)
+            if not 0 <= ms <= _MAX_MS:
+                raise InvalidInput(f"audit timestamp {text} is outside 1970 to 2248")
+            stored_ts = (text, ms)
+        values = (
             event.value,
             self.campaign_id,
             self.influencer_name,
             self.influencer_email,
-            influencer_key(self.influencer_name, self.influencer_email),
             self.thread_id,
             direction.value if direction is not None else None,
             self.email_body,
@@ -224,20 +263,103 @@ class AppendAudit(StoreOp[None]):
             None if self.intent is None else to_json("intent", self.intent),
             to_json("metadata", self.metadata),
         )
+        name, email = (self.influencer_name or "").strip(), (self.influencer_email or "").strip()
         object.__setattr__(self, "event_type", event)
         object.__setattr__(self, "direction", direction)
-        object.__setattr__(self, "_encoded", encoded)
-        name, email = (self.influencer_name or "").strip(), (self.influencer_email or "").strip()
-        object.__setattr__(self, "_pair", (name, email) if name and email else None)
-
-    @property
-    def influencer_pair(self) -> tuple[str, str] | None:
-        """(name, email) when the entry has both, for the name/email directory."""
-        return self._pair
-
-    def row(self, now: str) -> tuple[Any, ...]:
-        encoded = self._encoded
-        return encoded if encoded[0] is not None else (now, *encoded[1:])
+        object.__setattr__(self, "stored_ts", stored_ts)
+        object.__setattr__(self, "key", influencer_key(self.influencer_name, self.influencer_email))
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "influencer_pair", (name, email) if name and email else None)
 
     def plan(self, now: str) -> Plan[None]:
-        yield Stmt(INSERT_AUDIT, self.row(now))
+        """Alone; a group commit folds consecutive entries into one :func:`append_plan`."""
+        yield from append_plan([self], AuditBatch(now))
+
+
+INSERT_AUDIT_KEY = "INSERT INTO audit_keys (key) VALUES (?)"
+SELECT_AUDIT_KEY = "SELECT id FROM audit_keys WHERE key = ?"
+# The last id below a millisecond's successor: where that millisecond's next entry goes.
+SELECT_LAST_AUDIT_ID = "SELECT max(id) FROM audit_log WHERE id < ?"
+
+
+class AuditBatch:
+    """What the audit appends of one transaction share: its time, the next free id of each
+    millisecond it writes in, and the influencer references and name/email pairs known.
+
+    ``refs`` and ``pairs`` start as the caller's cache of what is committed; what this
+    transaction adds is kept apart (``new_refs``, ``new_pairs``) for the caller to merge into
+    that cache once (and only if) it commits.
+    """
+
+    __slots__ = ("new_pairs", "new_refs", "next_ids", "now", "now_ms", "pairs", "refs")
+
+    def __init__(
+        self,
+        now: str,
+        refs: Mapping[str, int] | None = None,
+        pairs: AbstractSet[tuple[str, str]] | None = None,
+    ) -> None:
+        self.now = now
+        self.now_ms = epoch_ms(datetime.fromisoformat(now))
+        self.next_ids: dict[int, int] = {}
+        self.refs: Mapping[str, int] = refs if refs is not None else {}
+        self.new_refs: dict[str, int] = {}
+        self.pairs: AbstractSet[tuple[str, str]] = pairs if pairs is not None else frozenset()
+        self.new_pairs: set[tuple[str, str]] = set()
+
+
+def append_plan(entries: Sequence[AppendAudit], batch: AuditBatch) -> Plan[None]:
+    """Append ``entries`` in order with one ``executemany``: first the references of influencer
+    keys not seen before, and the first free id of each millisecond (one indexed lookup each)."""
+    if not entries:
+        return
+    refs, new_refs = batch.refs, batch.new_refs
+    for entry in entries:
+        key = entry.key
+        if key is not None and key not in refs and key not in new_refs:
+            found = yield Stmt(SELECT_AUDIT_KEY, (key,), fetch=True)
+            if found.rows:
+                new_refs[key] = int(found.rows[0][0])
+            else:
+                inserted = yield Stmt(INSERT_AUDIT_KEY, (key,))
+                if inserted.lastrowid is None:
+                    raise StoreError(f"no id for the new audit key {key[:100]!r}")
+                new_refs[key] = inserted.lastrowid
+    rows: list[tuple[Any, ...]] = []
+    pairs, new_pairs, next_ids = batch.pairs, batch.new_pairs, batch.next_ids
+    fresh: set[tuple[str, str]] = set()
+    now, now_ms = batch.now, batch.now_ms
+    ms = -1
+    next_id = limit = 0
+    for entry in entries:
+        stored = entry.stored_ts
+        ts, entry_ms = stored if stored is not None else (now, now_ms)
+        if entry_ms != ms:  # usually once a batch: its entries share the batch's time
+            if ms >= 0:
+                next_ids[ms] = next_id
+            ms = entry_ms
+            floor = ms << AUDIT_SEQ_BITS
+            limit = floor + (1 << AUDIT_SEQ_BITS)
+            next_id = next_ids.get(ms, -1)
+            if next_id < 0:
+                last = yield Stmt(SELECT_LAST_AUDIT_ID, (limit,), fetch=True)
+                found_id = last.rows[0][0]
+                next_id = floor if found_id is None or found_id < floor else int(found_id) + 1
+        if next_id >= limit:
+            raise StoreError(f"more than {1 << AUDIT_SEQ_BITS} audit entries in the ms of {ts}")
+        key = entry.key
+        ref = None
+        if key is not None:
+            ref = refs.get(key)
+            if ref is None:
+                ref = new_refs[key]
+        rows.append((next_id, ts, ref) + entry.values)  # noqa: RUF005 - 80 ns, unpacking 113
+        next_id += 1
+        pair = entry.influencer_pair
+        if pair is not None and pair not in pairs and pair not in new_pairs:
+            fresh.add(pair)
+    next_ids[ms] = next_id  # (batch-local: rolled back with the transaction)
+    yield Stmt(INSERT_AUDIT, rows, many=True)
+    if fresh:
+        yield Stmt(INSERT_AUDIT_INFLUENCER, sorted(fresh), many=True)
+        new_pairs |= fresh

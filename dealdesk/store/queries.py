@@ -2,8 +2,9 @@
 turn rows into typed records), run by the sync reader (CLIs, dumps, tests) or the async one (code
 on the I/O loop). Parameterised only; no value is ever formatted into SQL text.
 
-Audit queries are newest first (``ts`` then ``id`` descending), and every filter is served by an
-index ``(key, ts)``, so a page of the newest entries is one backwards index walk.
+Audit queries are newest first: by ``id``, which is the entry's time then its place in that
+millisecond (see :mod:`dealdesk.store.schema`), so a date range is an id range and a page of the
+newest entries for any one filter is one backwards walk of one index, or of the table.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from dealdesk.errors import InvalidInput
 from dealdesk.store.model import EventType, iso_ms
+from dealdesk.store.ops import audit_id_floor
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,6 +39,7 @@ __all__ = [
     "audit_entries_query",
     "audit_steps",
     "influencer_keys_query",
+    "influencer_refs_query",
 ]
 
 T = TypeVar("T")
@@ -82,25 +85,26 @@ class AuditFilter:
         if self.since is not None and self.until is not None and self.since >= self.until:
             raise InvalidInput("the start of the range must be before its end")
 
-    def where(self, key: str | None = None) -> tuple[str, tuple[Any, ...]]:
-        """The WHERE clause for every filter but the influencer, who is given as one ``key``."""
+    def where(self, ref: int | None = None) -> tuple[str, tuple[Any, ...]]:
+        """The WHERE clause for every filter but the influencer, who is given as one reference
+        (``influencer_refs_query``)."""
         clauses: list[str] = []
         params: list[Any] = []
-        if key is not None:
-            clauses.append("influencer_key = ?")
-            params.append(key)
+        if ref is not None:
+            clauses.append("influencer_ref = ?")
+            params.append(ref)
         if self.campaign_id:
             clauses.append("campaign_id = ?")
             params.append(self.campaign_id)
         if self.event_type is not None:
             clauses.append("event_type = ?")
             params.append(EventType(self.event_type).value)
-        if self.since is not None:
-            clauses.append("ts >= ?")
-            params.append(iso_ms(self.since))
+        if self.since is not None:  # an id is its time: ts >= since is id >= since's floor
+            clauses.append("id >= ?")
+            params.append(audit_id_floor(self.since))
         if self.until is not None:
-            clauses.append("ts < ?")
-            params.append(iso_ms(self.until))
+            clauses.append("id < ?")
+            params.append(audit_id_floor(self.until))
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         return where, tuple(params)
 
@@ -152,20 +156,20 @@ def _audit_entries(rows: Rows) -> list[AuditEntry]:
     ]  # fmt: skip
 
 
-def audit_entries_query(audit: AuditFilter, key: str | None = None) -> Query[list[AuditEntry]]:
-    """Newest first; with ``key``, the first ``offset + limit`` of that influencer key alone
-    (the caller merges keys and pages)."""
-    where, params = audit.where(key)
+def audit_entries_query(audit: AuditFilter, ref: int | None = None) -> Query[list[AuditEntry]]:
+    """Newest first; with ``ref``, the first ``offset + limit`` of that influencer reference
+    alone (the caller merges references and pages)."""
+    where, params = audit.where(ref)
     if audit.influencer is None:
         paging = (audit.limit, audit.offset)
     else:
         paging = (audit.offset + audit.limit, 0)
-    sql = f"{_AUDIT_SELECT}{where} ORDER BY ts DESC, id DESC LIMIT ? OFFSET ?"
+    sql = f"{_AUDIT_SELECT}{where} ORDER BY id DESC LIMIT ? OFFSET ?"
     return Query(sql, (*params, *paging), _audit_entries)
 
 
-def audit_count_query(audit: AuditFilter, key: str | None = None) -> Query[int]:
-    where, params = audit.where(key)
+def audit_count_query(audit: AuditFilter, ref: int | None = None) -> Query[int]:
+    where, params = audit.where(ref)
     return Query(f"SELECT count(*) FROM audit_log{where}", params, lambda rows: int(rows[0][0]))  # noqa: S608
 
 
@@ -183,6 +187,16 @@ def influencer_keys_query(influencer: str) -> Query[list[str]]:
     return Query(f"SELECT {other} FROM audit_influencers WHERE {column} = ?", (value,), convert)  # noqa: S608
 
 
+def influencer_refs_query(keys: list[str]) -> Query[list[int]]:
+    """The references of those of ``keys`` that any audit entry carries."""
+    marks = ",".join("?" * len(keys))
+    return Query(
+        f"SELECT id FROM audit_keys WHERE key IN ({marks}) ORDER BY id",  # noqa: S608 - marks only
+        tuple(keys),
+        lambda rows: [int(row[0]) for row in rows],
+    )
+
+
 AuditSteps = Generator[Query[Any], Any, AuditPage]
 
 
@@ -195,12 +209,13 @@ def audit_steps(audit: AuditFilter) -> AuditSteps:
         total = yield audit_count_query(audit)
         return AuditPage(entries, total, audit.limit, audit.offset)
     keys: list[str] = yield influencer_keys_query(audit.influencer)
+    refs: list[int] = (yield influencer_refs_query(keys)) if keys else []
     pages: list[list[AuditEntry]] = []
     total = 0
-    for key in keys:
-        pages.append((yield audit_entries_query(audit, key)))
-        total += yield audit_count_query(audit, key)
-    merged = heapq.merge(*pages, key=lambda entry: (entry.ts, entry.id), reverse=True)
+    for ref in refs:
+        pages.append((yield audit_entries_query(audit, ref)))
+        total += yield audit_count_query(audit, ref)
+    merged = heapq.merge(*pages, key=lambda entry: entry.id, reverse=True)
     entries = list(itertools.islice(merged, audit.offset, audit.offset + audit.limit))
     return AuditPage(entries, total, audit.limit, audit.offset)
 

@@ -7,7 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pykka
@@ -17,7 +17,6 @@ from dealdesk.actors.audit_writer import AuditWriter, Flush
 from dealdesk.errors import InvalidInput
 from dealdesk.runtime.actor import BaseActor, DumpState
 from dealdesk.runtime.context import RuntimeContext
-from dealdesk.runtime.loop import IoLoop
 from dealdesk.runtime.registry import ERROR_REPORTER
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.store import (
@@ -64,21 +63,30 @@ class RecordingReporter(BaseActor):
                 return self.unhandled(message)
 
 
+@dataclass(frozen=True, eq=False)
+class Gate(StoreOp[None]):
+    """A write that holds the writer on its own thread until released: what is sent meanwhile
+    queues up behind it."""
+
+    entered: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def plan(self, now: str) -> Plan[None]:
+        self.entered.set()
+        self.release.wait(TIMEOUT)
+        yield from ()
+
+
 @contextmanager
-def loop_held(io_loop: IoLoop) -> Iterator[None]:
-    """Block the I/O loop (so the writer's next commit waits) until the block exits."""
-    held, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        held.set()
-        release.wait(TIMEOUT)
-
-    io_loop.call_soon(hold)
-    assert held.wait(TIMEOUT)
+def writer_held(ref: pykka.ActorRef[Any]) -> Iterator[None]:
+    """Hold the writer (busy with a Gate) until the block exits."""
+    gate = Gate()
+    ref.tell(gate)
+    assert gate.entered.wait(TIMEOUT)
     try:
         yield
     finally:
-        release.set()
+        gate.release.set()
 
 
 @pytest.fixture
@@ -133,8 +141,8 @@ def test_a_failing_write_in_a_batch_of_100_fails_only_that_write(ctx, io_loop):
     received: list[ErrorReport] = []
     arrived = threading.Event()
     ctx.registry.register(ERROR_REPORTER, RecordingReporter.start(received, arrived))
-    with loop_held(io_loop):
-        ref = AuditWriter.start(ctx)  # its start-up waits for the loop: the 100 queue up
+    ref = AuditWriter.start(ctx)
+    with writer_held(ref):  # the 100 queue up behind the gate, then commit as one batch
         futures = [
             ref.ask(
                 BrokenInsert("bad") if i == 37 else AppendAudit("email_sent", thread_id=f"t{i}"),
@@ -152,7 +160,7 @@ def test_a_failing_write_in_a_batch_of_100_fails_only_that_write(ctx, io_loop):
     assert "NOT NULL" in str(results[37])
     assert len(read(ctx)) == 99
     dump = ref.ask(DumpState(), timeout=TIMEOUT)
-    assert (dump["batches"], dump["last_batch"], dump["failed"]) == (1, 100, 1)
+    assert (dump["batches"], dump["last_batch"], dump["failed"]) == (2, 100, 1)  # gate, then 100
     assert arrived.wait(TIMEOUT)
     assert received[0].service == "store"
     assert received[0].kind == "IntegrityError"

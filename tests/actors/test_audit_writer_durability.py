@@ -26,7 +26,7 @@ from dealdesk.store import AppendAudit, AuditFilter, StoreError, ThreadReaders, 
 from dealdesk.store.reader import StoreReader
 from dealdesk.store.schema import WRITER_PRAGMAS
 
-from .test_audit_writer import TIMEOUT, loop_held
+from .test_audit_writer import TIMEOUT, writer_held
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -107,14 +107,14 @@ def test_a_writer_restarted_by_its_supervisor_keeps_every_acknowledged_write(ctx
     for i in range(20):
         first.ask(AppendAudit("email_sent", thread_id=f"before-{i}"), timeout=TIMEOUT)
 
-    real_start = AuditWriter._start
+    real_commit = AuditWriter._commit
 
-    def start_or_crash(self: AuditWriter, units: list[Any]) -> Any:
+    def commit_or_crash(self: AuditWriter, units: list[Any]) -> None:
         if any(getattr(op, "thread_id", None) == "crash" for unit in units for op in unit.ops):
             raise RuntimeError("simulated bug in the writer")
-        return real_start(self, units)
+        real_commit(self, units)
 
-    monkeypatch.setattr(AuditWriter, "_start", start_or_crash)
+    monkeypatch.setattr(AuditWriter, "_commit", commit_or_crash)
     first.tell(AppendAudit("error", thread_id="crash"))
     # A non-write between them keeps the crash alone in its batch; both move to the new writer.
     dump = first.ask(DumpState(), block=False)
@@ -130,9 +130,9 @@ def test_a_writer_restarted_by_its_supervisor_keeps_every_acknowledged_write(ctx
     root.stop(block=True, timeout=TIMEOUT)
 
 
-def test_writes_queued_at_shutdown_are_committed_before_the_writer_closes(ctx, io_loop):
-    with loop_held(io_loop):
-        ref = AuditWriter.start(ctx)  # waits for the loop to open its connection
+def test_writes_queued_at_shutdown_are_committed_before_the_writer_closes(ctx):
+    ref = AuditWriter.start(ctx)
+    with writer_held(ref):  # everything below queues up behind the gate, the stop included
         for i in range(50):
             ref.tell(AppendAudit("email_sent", thread_id=f"before-stop-{i}"))
         stopped = ref.stop(block=False)

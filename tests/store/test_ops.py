@@ -29,8 +29,8 @@ from dealdesk.store import (
     UpsertCampaign,
     VersionConflict,
 )
-from dealdesk.store.batch import commit_plan, run_plan_sync
-from dealdesk.store.ops import Plan, Stmt, StoreOp
+from dealdesk.store.batch import Directory, commit_plan, run_plan_sync
+from dealdesk.store.ops import AUDIT_SEQ_BITS, Plan, Stmt, StoreOp, epoch_ms
 
 from .conftest import result
 
@@ -197,16 +197,56 @@ def test_an_audit_entry_keeps_the_time_it_happened_when_given_one(apply, conn):
     assert conn.execute("SELECT ts FROM audit_log").fetchone() == ("2026-11-01T12:30:15.123Z",)
 
 
-def test_a_name_email_pair_is_cached_as_known_only_once_it_is_committed(conn):
-    known: set[tuple[str, str]] = set()
+def test_directory_entries_are_cached_as_known_only_once_they_are_committed(conn):
+    directory = Directory()
     entry = AppendAudit("email_sent", influencer_name="Zed", influencer_email="zed@x.example")
     outcomes = run_plan_sync(
-        conn, commit_plan([(entry, Broken())], "2026-11-22T09:00:00.000Z", known)
+        conn, commit_plan([(entry, Broken())], "2026-11-22T09:00:00.000Z", directory)
     )
     assert outcomes[0].error is not None
-    assert known == set()
-    run_plan_sync(conn, commit_plan([(entry,), (entry,)], "2026-11-22T09:00:01.000Z", known))
-    assert known == {("Zed", "zed@x.example")}
+    assert (directory.pairs, directory.refs) == (set(), {})
+    assert conn.execute("SELECT count(*) FROM audit_keys").fetchone() == (0,)
+    run_plan_sync(conn, commit_plan([(entry,), (entry,)], "2026-11-22T09:00:01.000Z", directory))
+    assert directory.pairs == {("Zed", "zed@x.example")}
+    [(ref,)] = conn.execute("SELECT id FROM audit_keys WHERE key = 'zed@x.example'").fetchall()
+    assert directory.refs == {"zed@x.example": ref}
     assert conn.execute("SELECT name, email FROM audit_influencers").fetchall() == [
         ("Zed", "zed@x.example")
     ]
+    assert conn.execute("SELECT DISTINCT influencer_ref FROM audit_log").fetchall() == [(ref,)]
+
+
+def test_an_influencer_first_seen_in_a_failed_unit_is_referenced_correctly_by_the_next(conn):
+    """The isolation pass rolls back what a failing unit added to the directory; a later unit of
+    the same batch with the same influencer creates the reference again, never a dangling one."""
+    first = AppendAudit("email_sent", influencer_email="new@x.example", thread_id="lost")
+    second = AppendAudit("email_sent", influencer_email="new@x.example", thread_id="kept")
+    outcomes = run_plan_sync(
+        conn, commit_plan([(first, Broken()), (second,)], "2026-11-22T09:00:00.000Z")
+    )
+    assert [o.error is None for o in outcomes] == [False, True]
+    assert conn.execute(
+        "SELECT l.thread_id, k.key FROM audit_log l JOIN audit_keys k ON k.id = l.influencer_ref"
+    ).fetchall() == [("kept", "new@x.example")]
+
+
+def test_audit_ids_follow_time_then_write_order_whatever_the_write_order_of_times(apply, conn):
+    t = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    apply(
+        AppendAudit("email_sent", thread_id="b", ts=t + timedelta(milliseconds=1)),
+        AppendAudit("email_sent", thread_id="a1", ts=t),
+        AppendAudit("email_sent", thread_id="now"),  # the batch's time: 09:00:00.000 too
+        AppendAudit("email_sent", thread_id="a2", ts=t),
+    )
+    apply(AppendAudit("email_sent", thread_id="a3", ts=t), now="2026-11-22T08:00:00.000Z")
+    rows = conn.execute("SELECT thread_id, id FROM audit_log ORDER BY id").fetchall()
+    assert [thread for thread, _ in rows] == ["a1", "now", "a2", "a3", "b"]
+    floor = epoch_ms(t) << AUDIT_SEQ_BITS
+    assert [i - floor for _, i in rows] == [0, 1, 2, 3, 1 << AUDIT_SEQ_BITS]
+
+
+def test_an_audit_time_outside_what_an_id_can_hold_is_refused():
+    with pytest.raises(InvalidInput, match="outside 1970 to 2248"):
+        AppendAudit("pause", ts=datetime(1969, 12, 31, tzinfo=UTC))
+    with pytest.raises(InvalidInput, match="outside 1970 to 2248"):
+        AppendAudit("pause", ts=datetime(2300, 1, 1, tzinfo=UTC))

@@ -32,22 +32,25 @@ def nov(day: int, hour: int = 12) -> datetime:
 def filled(apply, db_path):
     entries = [
         AppendAudit("email_sent", campaign_id="c1", influencer_name="Jane Doe",
-                    influencer_email="jane@x.example", ts=nov(1)),
+                    influencer_email="jane@x.example", ts=nov(1), thread_id="1"),
         AppendAudit("email_received", campaign_id="c1", influencer_name="Jane Doe",
-                    influencer_email="Jane@X.example", ts=nov(2)),
-        AppendAudit("email_sent", campaign_id="c2", influencer_name="Jane Doe", ts=nov(3)),
+                    influencer_email="Jane@X.example", ts=nov(2), thread_id="2"),
+        AppendAudit("email_sent", campaign_id="c2", influencer_name="Jane Doe", ts=nov(3),
+                    thread_id="3"),
         AppendAudit("email_sent", campaign_id="c1", influencer_name="Ann Lee",
-                    influencer_email="ann@x.example", ts=nov(3)),
+                    influencer_email="ann@x.example", ts=nov(3), thread_id="4"),
         AppendAudit("agreement", campaign_id="c1", influencer_name="Ann Lee", ts=nov(30, 23),
-                    rates={"agreed": "1200.00"}),
-        AppendAudit("escalation", campaign_id="c1", influencer_name="Ann Lee", ts=nov(30, 23)),
+                    rates={"agreed": "1200.00"}, thread_id="5"),
+        AppendAudit("escalation", campaign_id="c1", influencer_name="Ann Lee", ts=nov(30, 23),
+                    thread_id="6"),
     ]  # fmt: skip
     apply(*entries)
     return db_path
 
 
 def ids(page) -> list[int]:
-    return [entry.id for entry in page.entries]
+    """Which of the ``filled`` entries (numbered in write order) the page holds, in its order."""
+    return [int(entry.thread_id) for entry in page.entries]
 
 
 def test_entries_come_newest_first_with_the_later_write_first_on_equal_times(filled):
@@ -122,7 +125,7 @@ async def test_the_async_reader_answers_exactly_as_the_sync_one(filled, apply):
         assert (await reader.reminders("n1"), await reader.errors()) == ([], [])
     finally:
         await reader.close()
-    assert [entry.id for entry in by_name.entries] == [3, 2, 1]
+    assert ids(by_name) == [3, 2, 1]
     assert got == expected
 
 

@@ -1,5 +1,6 @@
 """Start-up and migrations: the database is created and migrated once, a newer one is refused,
-a failed migration changes nothing, and the audit indexes serve the queries without a sort."""
+a failed migration changes nothing, and the audit indexes (or the table's own time order) serve
+the queries without a sort."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from dealdesk.store import (
     AuditFilter,
     EventType,
     SchemaTooNew,
+    StoreError,
     StoreReader,
     database_path,
     schema,
 )
-from dealdesk.store.queries import audit_entries_query
+from dealdesk.store.queries import audit_count_query, audit_entries_query
 from dealdesk.store.schema import prepare_database
 
 
@@ -92,6 +94,19 @@ def test_the_audit_writer_does_not_start_on_a_database_newer_than_the_code(ctx):
     assert "SchemaTooNew" in failures[0].error
 
 
+def test_a_database_from_a_pre_release_build_of_version_1_is_refused_in_one_line(settings):
+    path = database_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, ts TEXT, influencer_key TEXT);"
+        "PRAGMA user_version = 1;"
+    )
+    conn.close()
+    with pytest.raises(StoreError, match=r"pre-release dealdesk .*move it aside"):
+        prepare_database(settings)
+
+
 def test_a_failing_migration_leaves_the_database_at_its_previous_version(settings, monkeypatch):
     path = prepare_database(settings)
     broken = "CREATE TABLE half_done (x INTEGER);\nCREATE TABLE audit_log (x INTEGER);\n"
@@ -109,32 +124,29 @@ def test_a_failing_migration_leaves_the_database_at_its_previous_version(setting
         conn.close()
 
 
-@pytest.mark.parametrize(
-    ("audit_filter", "key"),
-    [
-        (AuditFilter(influencer="Jane Doe"), "jane doe"),
-        (AuditFilter(influencer="Jane Doe", since=datetime(2026, 11, 1, tzinfo=UTC)), "jane doe"),
-        (AuditFilter(influencer="jane@x.example", campaign_id="c1"), "jane@x.example"),
-        (AuditFilter(campaign_id="c1"), None),
-        (AuditFilter(event_type=EventType.EMAIL_SENT), None),
-        (AuditFilter(since=datetime(2026, 11, 1, tzinfo=UTC)), None),
-        (AuditFilter(), None),
-    ],
-    ids=[
-        "influencer",
-        "influencer-since",
-        "influencer-campaign",
-        "campaign",
-        "event-type",
-        "since",
-        "all",
-    ],
-)
-def test_the_newest_entries_for_any_filter_are_read_from_an_index_without_sorting(
-    settings, audit_filter, key
+NOV_1 = datetime(2026, 11, 1, tzinfo=UTC)
+PLANS = {
+    "influencer": (AuditFilter(influencer="Jane Doe"), 1, "INDEX audit_by_influencer (influencer_ref=?)"),
+    "influencer-since": (AuditFilter(influencer="Jane Doe", since=NOV_1), 1,
+                         "INDEX audit_by_influencer (influencer_ref=? AND rowid>?)"),
+    "influencer-campaign": (AuditFilter(influencer="jane@x.example", campaign_id="c1"), 1,
+                            "INDEX audit_by_influencer (influencer_ref=?)"),
+    "campaign": (AuditFilter(campaign_id="c1"), None, "INDEX audit_by_campaign (campaign_id=?)"),
+    "campaign-until": (AuditFilter(campaign_id="c1", until=NOV_1), None,
+                       "INDEX audit_by_campaign (campaign_id=? AND rowid<?)"),
+    "event-type": (AuditFilter(event_type=EventType.EMAIL_SENT), None,
+                   "INDEX audit_by_event_type (event_type=?)"),
+    "since": (AuditFilter(since=NOV_1), None, "USING INTEGER PRIMARY KEY (rowid>?)"),
+    "all": (AuditFilter(), None, "SCAN audit_log"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("audit_filter", "ref", "served_by"), PLANS.values(), ids=PLANS.keys())
+def test_the_newest_entries_for_any_filter_are_read_in_index_or_table_order_without_sorting(
+    settings, audit_filter, ref, served_by
 ):
     path = prepare_database(settings)
-    query = audit_entries_query(audit_filter, key)
+    query = audit_entries_query(audit_filter, ref)
     conn = sqlite3.connect(path)
     try:
         plan = " | ".join(
@@ -142,5 +154,18 @@ def test_the_newest_entries_for_any_filter_are_read_from_an_index_without_sortin
         )
     finally:
         conn.close()
-    assert "USING INDEX audit_by_" in plan
+    assert served_by in plan
     assert "TEMP B-TREE" not in plan
+
+
+def test_an_audit_count_reads_only_its_index(settings):
+    path = prepare_database(settings)
+    query = audit_count_query(
+        AuditFilter(influencer="Jane Doe", since=datetime(2026, 11, 1, tzinfo=UTC)), 1
+    )
+    conn = sqlite3.connect(path)
+    try:
+        [row] = conn.execute(f"EXPLAIN QUERY PLAN {query.sql}", query.params).fetchall()
+    finally:
+        conn.close()
+    assert "USING COVERING INDEX audit_by_influencer" in row[3]
