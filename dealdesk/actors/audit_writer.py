@@ -15,7 +15,7 @@ stop it commits every write still queued before closing.
 Threads: everything here, the connection included, runs on the actor's own thread: a plain
 ``sqlite3`` connection opened in ``started`` (sqlite3's same-thread check stays on), not aiosqlite
 on the I/O loop. Measured on the 2-core benchmark machine, handing each batch to the loop and each
-statement on to aiosqlite's thread (and back) cost ~30% of the write rate: SQLite's work cannot
+statement on to aiosqlite's thread (and back) cost 20-30% of the write rate: SQLite's work cannot
 overlap with the Python around it anyway (``executemany`` takes the GIL back for every row), so
 the hops only added idle gaps between statements. The writer therefore needs no loop at all, and
 a shutdown in any order commits the same way. The writer answers every write itself, the first of
