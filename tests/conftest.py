@@ -77,6 +77,8 @@ def clock() -> ManualClock:
 def io_loop() -> Iterator[IoLoop]:
     loop = IoLoop(name="test-io-loop").start()
     yield loop
+    # As in production: actors stop (and flush) while the loop still runs, then the loop stops.
+    pykka.ActorRegistry.stop_all(block=True, timeout=10)
     loop.stop()
 
 

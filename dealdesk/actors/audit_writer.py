@@ -12,17 +12,16 @@ committed. A failing operation fails only itself (its caller gets the error, the
 hears of it); the writer survives every error, reopening its connection after a failed commit. On
 stop it commits every write still queued before closing.
 
-Threads: everything here, the connection included, runs on the actor's own thread: a plain
-``sqlite3`` connection opened in ``started`` (sqlite3's same-thread check stays on), not aiosqlite
-on the I/O loop. Measured on the 2-core benchmark machine, handing each batch to the loop and each
-statement on to aiosqlite's thread (and back) cost 20-30% of the write rate: SQLite's work cannot
-overlap with the Python around it anyway (``executemany`` takes the GIL back for every row), so
-the hops only added idle gaps between statements. The writer therefore needs no loop at all, and
-a shutdown in any order commits the same way. The writer answers every write itself, the first of
-a batch included: its inbox records the envelope being handled and the writer takes the reply
-future off it, so a told write that fails never raises into pykka (which would crash the actor).
-If the writer itself breaks, every write it had taken is answered with a ``StoreError`` before it
-crashes; its supervisor restarts it with the rest of the mailbox.
+Threads: the actor's own thread drains the mailbox, builds the batch's plan and answers; the
+plan's statements run on the one aiosqlite connection, on the I/O loop (one ``IoLoop.run`` per
+batch, never per entry), as the design puts every SQLite connection of the service there. That
+hop costs something: a plain ``sqlite3`` connection on this thread measured 20-30% faster on the
+2-core benchmark machine (SQLite cannot overlap with the Python around it anyway), and the store's
+plans run unchanged on either (``run_plan`` / ``run_plan_sync``). The writer answers every write
+itself, the first of a batch included: its inbox records the envelope being handled and the writer
+takes the reply future off it, so a told write that fails never raises into pykka (which would
+crash the actor). If the writer itself breaks, every write it had taken is answered with a
+``StoreError`` before it crashes; its supervisor restarts it with the rest of the mailbox.
 """
 
 from __future__ import annotations
@@ -32,24 +31,44 @@ import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
+import aiosqlite
+
 from dealdesk.actors.audit_messages import Flush, is_write, write_weight
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.loop import LoopAsk, LoopReply
 from dealdesk.runtime.registry import AUDIT_WRITER
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.supervision import ChildSpec
-from dealdesk.store.batch import Directory, Outcome, commit_plan, run_plan_sync
+from dealdesk.store.batch import Directory, Outcome, commit_plan, run_plan, run_plan_sync
 from dealdesk.store.errors import StoreError, VersionConflict
 from dealdesk.store.model import iso_ms
 from dealdesk.store.ops import StoreOp, Transaction
 from dealdesk.store.schema import WRITER_PRAGMAS, database_path, prepare_database
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pykka
 
     from dealdesk.runtime.context import RuntimeContext
+    from dealdesk.store.ops import Plan
 
 __all__ = ["AuditWriter", "Flush", "audit_writer_spec"]
+
+# A batch that has not committed by then is treated as failed (connection reopened, callers told).
+COMMIT_TIMEOUT_S = 60.0
+
+
+async def _connect(path: Path, synchronous: str) -> aiosqlite.Connection:
+    """The writer's connection, opened on the I/O loop."""
+    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        for pragma in (*WRITER_PRAGMAS, f"PRAGMA synchronous={synchronous}"):
+            await db.execute(pragma)
+    except BaseException:
+        await db.close()
+        raise
+    return db
 
 
 class _WriterInbox(queue.Queue[Any]):
@@ -157,7 +176,8 @@ class AuditWriter(BaseActor):
         super().__init__(actor_id=actor_id, parent=parent, restarts=restarts)
         self.ctx = ctx
         self.path = database_path(ctx.settings)
-        self.conn: sqlite3.Connection | None = None
+        self.conn: aiosqlite.Connection | None = None
+        self._retired: list[aiosqlite.Connection] = []
         self.batches = 0
         self.committed = 0
         self.failed = 0
@@ -246,9 +266,7 @@ class AuditWriter(BaseActor):
         outcomes: list[Outcome] | None = None
         error: Exception | None = None
         try:
-            if self.conn is None:
-                self.conn = self._open()
-            outcomes = run_plan_sync(self.conn, plan)
+            outcomes = self._run(plan)
         except Exception as exc:  # the commit itself (or BEGIN) failed: nothing was written
             plan.close()
             error = exc
@@ -305,24 +323,38 @@ class AuditWriter(BaseActor):
 
     # -- the connection -------------------------------------------------------------------------
 
-    def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, isolation_level=None)
-        synchronous = f"PRAGMA synchronous={self.ctx.settings.sqlite_synchronous}"
-        try:
-            for pragma in (*WRITER_PRAGMAS, synchronous):
-                conn.execute(pragma)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
+    def _run(self, plan: Plan[list[Outcome]]) -> list[Outcome]:
+        if not self.ctx.loop.running:
+            # The loop is gone before the writer (a shutdown out of order): commit on this thread
+            # over a plain sqlite3 connection rather than lose what was queued.
+            self._close()
+            conn = sqlite3.connect(self.path, isolation_level=None)
+            try:
+                for pragma in WRITER_PRAGMAS:
+                    conn.execute(pragma)
+                outcomes: list[Outcome] = run_plan_sync(conn, plan)
+                return outcomes
+            finally:
+                conn.close()
+        if self.conn is None:
+            self.conn = self._open()
+        return self.ctx.loop.run(run_plan(self.conn, plan), timeout=COMMIT_TIMEOUT_S)
+
+    def _open(self) -> aiosqlite.Connection:
+        synchronous = self.ctx.settings.sqlite_synchronous
+        return self.ctx.loop.run(_connect(self.path, synchronous), timeout=COMMIT_TIMEOUT_S)
 
     def _close(self) -> None:
         conn, self.conn = self.conn, None
         if conn is None:
             return
+        if not self.ctx.loop.running:
+            conn.stop()  # closes on aiosqlite's own thread, no loop needed
+            self._retired.append(conn)  # kept until that close has run (no warning on collect)
+            return
         try:
-            conn.close()
-        except sqlite3.Error as exc:
+            self.ctx.loop.run(conn.close(), timeout=COMMIT_TIMEOUT_S)
+        except Exception as exc:  # a closing loop or a broken connection: nothing left to keep
             self.log.warning("audit_db_close_failed", error=repr(exc))
 
     def dump_fields(self) -> dict[str, Any]:

@@ -103,6 +103,11 @@ class IoLoop:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
+    @property
+    def running(self) -> bool:
+        """True while the loop thread runs (False before start and after stop)."""
+        return self._loop is not None and self._loop.is_running()
+
     def in_loop_thread(self) -> bool:
         return threading.current_thread() is self._thread
 

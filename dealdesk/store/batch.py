@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Sequence
 
+    import aiosqlite
+
     from dealdesk.store.ops import StoreOp
 
 __all__ = ["Directory", "Outcome", "commit_plan", "run_plan_sync"]
@@ -132,6 +134,30 @@ def commit_plan(
         raise
     known.remember(batch)
     return isolated
+
+
+async def run_plan(db: aiosqlite.Connection, plan: Plan[Any]) -> Any:
+    """Drive ``plan`` on an aiosqlite connection (on the I/O loop); the same steps and results as
+    :func:`run_plan_sync`, for the AuditWriter."""
+    value: StmtResult | None = None
+    error: Exception | None = None
+    while True:
+        try:
+            stmt = plan.throw(error) if error is not None else plan.send(value)  # type: ignore[arg-type]
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        try:
+            if stmt.many:
+                cursor = await db.executemany(stmt.sql, stmt.params)
+                value = StmtResult(cursor.rowcount)
+            else:
+                cursor = await db.execute(stmt.sql, stmt.params)
+                rows = await cursor.fetchall() if stmt.fetch else []
+                value = StmtResult(cursor.rowcount, cursor.lastrowid, [tuple(r) for r in rows])
+            await cursor.close()
+        except Exception as exc:
+            error = exc
 
 
 def run_plan_sync(conn: sqlite3.Connection, plan: Plan[Any]) -> Any:
