@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 from dealdesk.errors import InvalidInput
 from dealdesk.store.errors import StoreError
 from dealdesk.store.model import OutboxStatus, iso_ms
-from dealdesk.store.ops import Plan, Stmt, StoreOp, check_text, required_text, to_json
+from dealdesk.store.ops import (
+    Plan,
+    Stmt,
+    StoreOp,
+    check_texts,
+    require_texts,
+    to_json,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -29,16 +36,6 @@ __all__ = [
     "SetMailCursor",
     "UpdateOutbox",
 ]
-
-
-def _texts(**values: str | None) -> None:
-    for name, value in values.items():
-        check_text(name, value)
-
-
-def _required(**values: str) -> None:
-    for name, value in values.items():
-        required_text(name, value)
 
 
 # -- outbox --------------------------------------------------------------------------------------
@@ -64,10 +61,10 @@ class InsertOutbox(StoreOp[OutboxInserted]):
     thread_id: str | None = None
 
     def __post_init__(self) -> None:
-        _required(
+        require_texts(
             message_id=self.message_id, negotiation_id=self.negotiation_id, recipient=self.recipient
         )
-        _texts(subject=self.subject, rendered=self.rendered, campaign_id=self.campaign_id,
+        check_texts(subject=self.subject, rendered=self.rendered, campaign_id=self.campaign_id,
                thread_id=self.thread_id)  # fmt: skip
 
     def plan(self, now: str) -> Plan[OutboxInserted]:
@@ -103,7 +100,7 @@ class UpdateOutbox(StoreOp[None]):
             object.__setattr__(self, "status", OutboxStatus(self.status))
         except ValueError:
             raise InvalidInput(f"unknown outbox status {self.status!r}") from None
-        _texts(error=self.error)
+        check_texts(error=self.error)
 
     def plan(self, now: str) -> Plan[None]:
         status = OutboxStatus(self.status).value
@@ -131,7 +128,9 @@ class AddReminder(StoreOp[None]):
     payload: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        _required(reminder_id=self.reminder_id, negotiation_id=self.negotiation_id, kind=self.kind)
+        require_texts(
+            reminder_id=self.reminder_id, negotiation_id=self.negotiation_id, kind=self.kind
+        )
         iso_ms(self.due_at)
 
     def plan(self, now: str) -> Plan[None]:
@@ -204,8 +203,8 @@ class RecordError(StoreOp[int]):
     message: str
 
     def __post_init__(self) -> None:
-        _required(fingerprint=self.fingerprint)
-        _texts(service=self.service, operation=self.operation, kind=self.kind,
+        require_texts(fingerprint=self.fingerprint)
+        check_texts(service=self.service, operation=self.operation, kind=self.kind,
                message=self.message)  # fmt: skip
 
     def plan(self, now: str) -> Plan[int]:
@@ -241,7 +240,7 @@ class SetMailCursor(StoreOp[None]):
     history_id: str
 
     def __post_init__(self) -> None:
-        _required(mailbox=self.mailbox, history_id=self.history_id)
+        require_texts(mailbox=self.mailbox, history_id=self.history_id)
 
     def plan(self, now: str) -> Plan[None]:
         yield Stmt(
@@ -261,7 +260,7 @@ class AddDoNotContact(StoreOp[bool]):
     source: str = "operator"
 
     def __post_init__(self) -> None:
-        _required(email=self.email, reason=self.reason, source=self.source)
+        require_texts(email=self.email, reason=self.reason, source=self.source)
 
     def plan(self, now: str) -> Plan[bool]:
         result = yield Stmt(

@@ -363,3 +363,15 @@ def append_plan(entries: Sequence[AppendAudit], batch: AuditBatch) -> Plan[None]
     if fresh:
         yield Stmt(INSERT_AUDIT_INFLUENCER, sorted(fresh), many=True)
         new_pairs |= fresh
+
+
+def check_texts(**values: str | None) -> None:
+    """``check_text`` for each named value."""
+    for name, value in values.items():
+        check_text(name, value)
+
+
+def require_texts(**values: str) -> None:
+    """``required_text`` for each named value."""
+    for name, value in values.items():
+        required_text(name, value)

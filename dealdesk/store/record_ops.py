@@ -23,7 +23,14 @@ from dealdesk.store.effect_ops import (  # re-exported: importable from here too
     UpdateOutbox,
 )
 from dealdesk.store.errors import StoreError, VersionConflict
-from dealdesk.store.ops import Plan, Stmt, StoreOp, check_text, required_text, to_json
+from dealdesk.store.ops import (
+    Plan,
+    Stmt,
+    StoreOp,
+    check_texts,
+    require_texts,
+    to_json,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -48,16 +55,6 @@ __all__ = [
 ]
 
 
-def _texts(**values: str | None) -> None:
-    for name, value in values.items():
-        check_text(name, value)
-
-
-def _required(**values: str) -> None:
-    for name, value in values.items():
-        required_text(name, value)
-
-
 # -- webhook deliveries --------------------------------------------------------------------------
 
 
@@ -76,8 +73,8 @@ class RecordDelivery(StoreOp[DeliveryRecorded]):
     body: str
 
     def __post_init__(self) -> None:
-        _required(source=self.source, idempotency_key=self.idempotency_key)
-        _texts(body=self.body)
+        require_texts(source=self.source, idempotency_key=self.idempotency_key)
+        check_texts(body=self.body)
 
     def plan(self, now: str) -> Plan[DeliveryRecorded]:
         result = yield Stmt(
@@ -120,7 +117,7 @@ class UpsertCampaign(StoreOp[None]):
     data: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        _required(campaign_id=self.campaign_id, name=self.name, status=self.status)
+        require_texts(campaign_id=self.campaign_id, name=self.name, status=self.status)
 
     def plan(self, now: str) -> Plan[None]:
         yield Stmt(
@@ -148,13 +145,13 @@ class SaveNegotiation(StoreOp[int]):
     history: Sequence[Any] = ()
 
     def __post_init__(self) -> None:
-        _required(
+        require_texts(
             negotiation_id=self.negotiation_id,
             campaign_id=self.campaign_id,
             influencer_name=self.influencer_name,
             state=self.state,
         )
-        _texts(influencer_email=self.influencer_email, thread_id=self.thread_id)
+        check_texts(influencer_email=self.influencer_email, thread_id=self.thread_id)
         if isinstance(self.expected_version, bool) or self.expected_version < 0:
             raise InvalidInput("expected_version must be 0 (new) or a positive version")
 
