@@ -23,12 +23,10 @@ actor or loop forever.
 from __future__ import annotations
 
 import contextlib
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pykka
-from prometheus_client import Counter
 
 from dealdesk.actors.campaign_supervisor import (
     AddInfluencers,
@@ -60,7 +58,6 @@ if TYPE_CHECKING:
     from dealdesk.integrations.clickup_mapping import FieldMapping
     from dealdesk.integrations.slack import SlackGateway
     from dealdesk.runtime.context import RuntimeContext
-    from dealdesk.runtime.metrics import Metrics
 
 __all__ = ["ClickUpIngress", "ReplayUnprocessed", "RetryDelivery", "clickup_ingress_spec"]
 
@@ -68,20 +65,6 @@ ACTIVE, PAUSED = "active", "paused"
 # After a ClickUp or store failure outlasting the retry policy: wait, then try the delivery again.
 RETRY_DELAYS_S = (30.0, 120.0, 600.0, 1800.0)
 _TRANSIENT = (UpstreamError, StoreError, TimeoutError, pykka.Timeout, pykka.ActorDeadError)
-_counters: weakref.WeakKeyDictionary[Metrics, Counter] = weakref.WeakKeyDictionary()
-
-
-def _counter(metrics: Metrics) -> Counter:
-    counter = _counters.get(metrics)
-    if counter is None:
-        counter = Counter(
-            "dealdesk_clickup_deliveries_processed",
-            "ClickUp deliveries processed by the ingress, by outcome",
-            ["outcome"],
-            registry=metrics.registry,
-        )
-        _counters[metrics] = counter
-    return counter
 
 
 def _ask(ref: pykka.ActorRef[Any], message: object, timeout: float) -> Any:
@@ -219,7 +202,7 @@ class ClickUpIngress(BaseActor):
         self.stats.processed += 1
         word = outcome.split(":", 1)[0]
         self.stats.outcomes[word] = self.stats.outcomes.get(word, 0) + 1
-        _counter(self.ctx.metrics).labels(word).inc()
+        self.ctx.metrics.clickup_processed.labels(word).inc()
 
     def _retry_later(self, delivery: ReceivedDelivery, attempt: int, exc: BaseException) -> None:
         self.log.warning("clickup_delivery_deferred", key=delivery.key, attempt=attempt,

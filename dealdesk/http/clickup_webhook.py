@@ -26,13 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
 import structlog
 from aiohttp import web
-from prometheus_client import Counter
 
 from dealdesk.errors import InvalidInput
 from dealdesk.http.app import HTTP_STATE
@@ -55,28 +53,11 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from dealdesk.runtime.context import RuntimeContext
-    from dealdesk.runtime.metrics import Metrics
 
 __all__ = ["WEBHOOK_PATH", "clickup_webhook_routes"]
 
 WEBHOOK_PATH = "/webhooks/clickup"
 log = structlog.get_logger("dealdesk.http.clickup")
-
-_counters: weakref.WeakKeyDictionary[Metrics, Counter] = weakref.WeakKeyDictionary()
-
-
-def _counter(metrics: Metrics) -> Counter:
-    """One counter per runtime's registry (several runtimes live in one test process)."""
-    counter = _counters.get(metrics)
-    if counter is None:
-        counter = Counter(
-            "dealdesk_clickup_webhooks",
-            "ClickUp webhook deliveries by outcome",
-            ["outcome"],
-            registry=metrics.registry,
-        )
-        _counters[metrics] = counter
-    return counter
 
 
 class _AuditBudget:
@@ -193,7 +174,7 @@ class _Webhook:
     def _refuse_signature(
         self, ctx: RuntimeContext, request: web.Request, reason: str, size: int
     ) -> web.Response:
-        _counter(ctx.metrics).labels("bad_signature").inc()
+        ctx.metrics.clickup_webhooks.labels("bad_signature").inc()
         remote = request.remote or "unknown"
         log.warning("clickup_webhook_signature_refused", reason=reason, remote=remote, bytes=size)
         if self.budget.take():
@@ -215,7 +196,7 @@ class _Webhook:
 
     async def handle(self, request: web.Request) -> web.Response:
         ctx = request.app[HTTP_STATE].ctx
-        counter = _counter(ctx.metrics)
+        counter = ctx.metrics.clickup_webhooks
         limit = self.max_body_bytes or ctx.settings.http_max_body_bytes
         try:
             body = await _read_limited(request, limit)

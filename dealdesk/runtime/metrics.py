@@ -72,6 +72,18 @@ class Metrics:
             ["service", "kind"],
             registry=self.registry,
         )
+        self.clickup_webhooks = Counter(
+            "dealdesk_clickup_webhooks",
+            "ClickUp webhook deliveries by outcome",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.clickup_processed = Counter(
+            "dealdesk_clickup_deliveries_processed",
+            "ClickUp deliveries processed by the ingress, by outcome",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.error_reports = Counter(
             "dealdesk_error_reports",
             "Reports received by the ErrorReporter",

@@ -6,6 +6,19 @@ operations below; reads use their own read-only connections (:class:`StoreReader
 package imports no actor code, so the ``audit`` command starts fast.
 """
 
+from dealdesk.store.effect_ops import (
+    AddDoNotContact,
+    AddReminder,
+    CancelReminder,
+    CancelReminders,
+    InsertOutbox,
+    MarkErrorPosted,
+    MarkReminderFired,
+    OutboxInserted,
+    RecordError,
+    SetMailCursor,
+    UpdateOutbox,
+)
 from dealdesk.store.errors import SchemaTooNew, StoreError, StoreMissing, VersionConflict
 from dealdesk.store.model import (
     Direction,
@@ -29,21 +42,10 @@ from dealdesk.store.queries import (
 )
 from dealdesk.store.reader import AsyncStoreReader, StoreReader, ThreadReaders
 from dealdesk.store.record_ops import (
-    AddDoNotContact,
-    AddReminder,
-    CancelReminder,
-    CancelReminders,
     DeliveryRecorded,
-    InsertOutbox,
     MarkDeliveryProcessed,
-    MarkErrorPosted,
-    MarkReminderFired,
-    OutboxInserted,
     RecordDelivery,
-    RecordError,
     SaveNegotiation,
-    SetMailCursor,
-    UpdateOutbox,
     UpsertCampaign,
 )
 from dealdesk.store.schema import SCHEMA_VERSION, database_path, prepare_database

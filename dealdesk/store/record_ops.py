@@ -1,6 +1,6 @@
 """Typed writes for webhook deliveries, campaigns and negotiations (with the optimistic version
 check). The outbox, reminders, errors, mail cursor and do-not-contact writes are in
-:mod:`dealdesk.store.effect_ops` and re-exported here. See :mod:`dealdesk.store.ops` for how a
+:mod:`dealdesk.store.effect_ops`. See :mod:`dealdesk.store.ops` for how a
 plan runs."""
 
 from __future__ import annotations
@@ -9,19 +9,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dealdesk.errors import InvalidInput
-from dealdesk.store.effect_ops import (  # re-exported: importable from here too
-    AddDoNotContact,
-    AddReminder,
-    CancelReminder,
-    CancelReminders,
-    InsertOutbox,
-    MarkErrorPosted,
-    MarkReminderFired,
-    OutboxInserted,
-    RecordError,
-    SetMailCursor,
-    UpdateOutbox,
-)
 from dealdesk.store.errors import StoreError, VersionConflict
 from dealdesk.store.ops import (
     Plan,
@@ -36,21 +23,10 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 __all__ = [
-    "AddDoNotContact",
-    "AddReminder",
-    "CancelReminder",
-    "CancelReminders",
     "DeliveryRecorded",
-    "InsertOutbox",
     "MarkDeliveryProcessed",
-    "MarkErrorPosted",
-    "MarkReminderFired",
-    "OutboxInserted",
     "RecordDelivery",
-    "RecordError",
     "SaveNegotiation",
-    "SetMailCursor",
-    "UpdateOutbox",
     "UpsertCampaign",
 ]
 
