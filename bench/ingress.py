@@ -25,6 +25,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "BENCHSECRET0123456789ABCDEFGHIJKLMNOPQRSTUV"  # noqa: S105 - the bench's own
@@ -51,10 +55,11 @@ def serve(data_dir: str) -> None:
     from dealdesk.actors.audit_writer import audit_writer_spec
     from dealdesk.http.app import HttpState, build_app
     from dealdesk.http.clickup_webhook import clickup_webhook_routes
+    from dealdesk.runtime.actor import DumpState
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.runtime.logging import configure_logging
     from dealdesk.runtime.loop import IoLoop
-    from dealdesk.runtime.registry import CLICKUP_INGRESS
+    from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
     from dealdesk.runtime.registry import ROOT as ROOT_NAME
     from dealdesk.runtime.settings import Settings
     from dealdesk.runtime.supervision import StartChild, Supervisor
@@ -95,7 +100,11 @@ def serve(data_dir: str) -> None:
     real_url = loop.run(start(real), timeout=10)
     bare_url = loop.run(start(bare), timeout=10)
     print(f"READY {real_url} {bare_url}", flush=True)
-    sys.stdin.read()  # until the benchmark closes our stdin
+    for command in sys.stdin:  # until the benchmark closes our stdin
+        if command.strip() == "writer":
+            writer = ctx.registry.get(AUDIT_WRITER)
+            state = writer.ask(DumpState(), timeout=10) if writer is not None else {}
+            print(json.dumps(state, default=str), flush=True)
     root.stop(timeout=30)
     pykka.ActorRegistry.stop_all(timeout=10)
     loop.stop()
@@ -104,7 +113,7 @@ def serve(data_dir: str) -> None:
 # -- the load generator ---------------------------------------------------------------------------
 
 
-async def load(url: str, seconds: float, connections: int, first_id: int) -> dict[str, object]:
+async def load(url: str, seconds: float, connections: int, first_id: int) -> dict[str, Any]:
     import aiohttp
 
     latencies: list[float] = []
@@ -141,14 +150,32 @@ async def load(url: str, seconds: float, connections: int, first_id: int) -> dic
             latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
         )
 
+    next_id = next(counter)
     return {
         "requests": len(latencies),
         "per_s": len(latencies) / elapsed,
         "p50_ms": pct(0.50),
         "p99_ms": pct(0.99),
         "statuses": statuses,
-        "next_id": next(counter),
+        "next_id": next_id,
+        "total": next_id - first_id,
     }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process ``pid`` has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pid: int, run: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
+    """Run one load phase; add the server's CPU use over it (share of one core, µs a request)."""
+    cpu_before, wall_before = cpu_seconds(pid), time.perf_counter()
+    row = asyncio.run(run)
+    cpu, wall = cpu_seconds(pid) - cpu_before, time.perf_counter() - wall_before
+    row["server_cpu"] = cpu / wall
+    row["server_us_per_request"] = cpu / max(1, int(row["total"])) * 1e6
+    return row
 
 
 def main() -> int:
@@ -175,8 +202,12 @@ def main() -> int:
                 print("bench: the server did not start", file=sys.stderr)
                 return 1
             real_url, bare_url = line[1], line[2]
-            bare = asyncio.run(load(bare_url, seconds, args.connections, 0))
-            real = asyncio.run(load(real_url, seconds, args.connections, 0))
+            bare = measured(server.pid, load(bare_url, seconds, args.connections, 0))
+            real = measured(server.pid, load(real_url, seconds, args.connections, 0))
+            assert server.stdin is not None
+            server.stdin.write("writer\n")
+            server.stdin.flush()
+            writer = json.loads(server.stdout.readline())
         finally:
             if server.stdin is not None:
                 server.stdin.close()
@@ -190,18 +221,24 @@ def main() -> int:
         f"ClickUp ingress: {args.connections} connections, {seconds:g} s per handler, "
         f"loopback, {os.cpu_count()} CPUs"
     )
-    print(f"{'handler':<34}{'requests':>10}{'per s':>10}{'p50 ms':>9}{'p99 ms':>9}  statuses")
+    print(
+        f"{'handler':<34}{'requests':>10}{'per s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'server CPU':>11}{'us/req':>8}  statuses"
+    )
     for name, row in (
         ("bare aiohttp (read body, 202)", bare),
         ("POST /webhooks/clickup (real)", real),
     ):
         print(
             f"{name:<34}{row['requests']:>10}{row['per_s']:>10.0f}{row['p50_ms']:>9.2f}"
-            f"{row['p99_ms']:>9.2f}  {row['statuses']}"
+            f"{row['p99_ms']:>9.2f}{row['server_cpu']:>10.0%} {row['server_us_per_request']:>7.0f}"
+            f"  {row['statuses']}"
         )
     print(f"ratio real/bare: {ratio:.2f}   (targets: >= 0.40 and >= 2,500/s; p99 < 50 ms)")
     print(
         f"durable: {committed} deliveries committed for {accepted_total} posted (warm-up included)"
+        f" in {writer.get('batches', 0)} writer batches"
+        f" ({accepted_total / max(1, int(writer.get('batches', 0))):.1f} a batch)"
     )
     print(
         json.dumps(

@@ -37,7 +37,7 @@ from dealdesk.actors.campaign_supervisor import (
 from dealdesk.domain.campaign import Campaign
 from dealdesk.errors import InvalidInput, UpstreamError
 from dealdesk.integrations import clickup_changes as say
-from dealdesk.integrations.clickup_events import SOURCE, ReceivedDelivery
+from dealdesk.integrations.clickup_events import SOURCE, ReceivedDeliveries, ReceivedDelivery
 from dealdesk.integrations.clickup_mapping import CampaignRejected, MappedCampaign, map_task
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT, campaign_name
@@ -133,6 +133,10 @@ class ClickUpIngress(BaseActor):
 
     def handle(self, message: Any) -> Any:
         match message:
+            case ReceivedDeliveries(deliveries=deliveries):
+                for delivery in deliveries:
+                    self.process(delivery, attempt=1)
+                return None
             case ReceivedDelivery():
                 return self.process(message, attempt=1)
             case RetryDelivery(delivery=delivery, attempt=attempt):

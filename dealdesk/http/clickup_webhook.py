@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NamedTuple
 
 import structlog
 from aiohttp import web
@@ -36,11 +36,12 @@ from dealdesk.errors import InvalidInput
 from dealdesk.http.app import HTTP_STATE
 from dealdesk.integrations.clickup_events import (
     SOURCE,
+    ReceivedDeliveries,
     ReceivedDelivery,
-    idempotency_key,
     parse_envelope,
     verify_signature,
 )
+from dealdesk.runtime.loop import LoopAsk, LoopReply
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
 from dealdesk.store.clickup_deliveries import MAX_BATCH, RecordDeliveries
 from dealdesk.store.model import EventType
@@ -80,66 +81,109 @@ class _AuditBudget:
         return False
 
 
-class _Batcher:
-    """Gathers deliveries on the loop; at most ``in_flight`` batch commits run at once.
+class _Pending(NamedTuple):
+    delivery: ReceivedDelivery
+    future: asyncio.Future[DeliveryRecorded]
+    deadline: float  # loop time by which its answer is due
 
-    One in flight measured best (``bench/ingress.py``): the deliveries that arrive during a
-    commit make the next batch, so batches grow with load and the writer sees one op per batch.
+
+@dataclass(slots=True)
+class _Flight:
+    """A batch sent to the writer and not yet answered."""
+
+    ctx: RuntimeContext
+    batch: list[_Pending]
+    timer: asyncio.TimerHandle | None = None
+    expired: bool = False
+
+
+class _Batcher:
+    """Gathers deliveries on the loop; one batch commit in flight at a time.
+
+    The deliveries that arrive during a commit make the next batch, so batches grow with load and
+    the writer sees one operation per batch (one in flight measured best, ``bench/ingress.py``).
+    A batch is one ``LoopAsk`` to the writer whose answer settles every caller's future from a
+    plain callback, and one timer for the batch's oldest deadline: no task, shield or timeout per
+    delivery, which matters because each one costs a turn of a busy loop. Every committed NEW
+    delivery is told to the ingress in one message per batch, even when the answer came too late
+    for its caller (whose 503 makes ClickUp retry, to find a duplicate: the delivery is processed
+    all the same).
     """
 
-    def __init__(self, in_flight: int = 1) -> None:
-        self.max_in_flight = in_flight
-        self.in_flight = 0
-        self.pending: list[tuple[str, str, asyncio.Future[DeliveryRecorded]]] = []
-        self.tasks: set[asyncio.Task[None]] = set()
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self.busy = False
+        self.pending: list[_Pending] = []
 
-    async def record(
-        self,
-        ctx: RuntimeContext,
-        key: str,
-        body: str,
-        timeout: float,  # noqa: ASYNC109 - the commit's own deadline, passed on to the writer
-    ) -> DeliveryRecorded:
-        future: asyncio.Future[DeliveryRecorded] = asyncio.get_running_loop().create_future()
-        self.pending.append((key, body, future))
-        if self.in_flight < self.max_in_flight:
-            self._flush(ctx, timeout)
-        return await asyncio.wait_for(asyncio.shield(future), timeout)
+    def record(
+        self, ctx: RuntimeContext, delivery: ReceivedDelivery
+    ) -> asyncio.Future[DeliveryRecorded]:
+        """Queue ``delivery``; the future resolves once it is committed (or fails, or times out:
+        ``TimeoutError`` after ``timeout_s``). Call on the loop."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[DeliveryRecorded] = loop.create_future()
+        self.pending.append(_Pending(delivery, future, loop.time() + self.timeout_s))
+        if not self.busy:
+            self._flush(ctx)
+        return future
 
-    def _flush(self, ctx: RuntimeContext, timeout: float) -> None:
+    def _flush(self, ctx: RuntimeContext) -> None:
         batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
-        self.in_flight += 1
-        task = asyncio.get_running_loop().create_task(self._commit(ctx, batch, timeout))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    async def _commit(
-        self,
-        ctx: RuntimeContext,
-        batch: list[tuple[str, str, asyncio.Future[DeliveryRecorded]]],
-        timeout: float,  # noqa: ASYNC109 - passed on to ask_actor
-    ) -> None:
-        try:
-            writer = ctx.registry.get(AUDIT_WRITER)
-            if writer is None:
-                _writer_gone()
-            op = RecordDeliveries(SOURCE, tuple((key, body) for key, body, _ in batch))
-            results = await ctx.loop.ask_actor(writer, op, timeout)
-            for (_, _, future), result in zip(batch, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
-        except Exception as exc:  # nothing of this batch was acknowledged
-            for _, _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-        finally:
-            self.in_flight -= 1
+        writer = ctx.registry.get(AUDIT_WRITER)
+        if writer is None:
+            self._fail(batch, ConnectionError("the AuditWriter is not running"))
             if self.pending:
-                self._flush(ctx, timeout)
+                self._flush(ctx)
+            return
+        loop = asyncio.get_running_loop()
+        self.busy = True
+        answer: asyncio.Future[tuple[DeliveryRecorded, ...]] = loop.create_future()
+        flight = _Flight(ctx, batch)
+        flight.timer = loop.call_at(batch[0].deadline, self._expire, flight)
+        answer.add_done_callback(lambda done: self._settle(flight, done))
+        op = RecordDeliveries(SOURCE, tuple((p.delivery.key, p.delivery.body) for p in batch))
+        writer.tell(LoopAsk(op, LoopReply(loop, answer)))
 
+    def _expire(self, flight: _Flight) -> None:
+        """The batch's oldest caller cannot wait longer: answer them all with a timeout and let the
+        next batch go (a late commit still reaches the ingress: see ``_settle``)."""
+        flight.expired = True
+        self._fail(flight.batch, TimeoutError("the delivery was not committed in time"))
+        self._next(flight.ctx)
 
-def _writer_gone() -> NoReturn:
-    raise ConnectionError("the AuditWriter is not running")
+    def _settle(
+        self, flight: _Flight, answer: asyncio.Future[tuple[DeliveryRecorded, ...]]
+    ) -> None:
+        if flight.timer is not None:
+            flight.timer.cancel()
+        error = answer.exception()
+        if error is not None:
+            self._fail(flight.batch, error)
+        else:
+            results = answer.result()
+            new = tuple(
+                pending.delivery.committed_as(result.delivery_id)
+                for pending, result in zip(flight.batch, results, strict=True)
+                if result.new
+            )
+            if new:
+                flight.ctx.registry.tell(CLICKUP_INGRESS, ReceivedDeliveries(new))
+            for pending, result in zip(flight.batch, results, strict=True):
+                if not pending.future.done():
+                    pending.future.set_result(result)
+        if not flight.expired:
+            self._next(flight.ctx)
+
+    @staticmethod
+    def _fail(batch: list[_Pending], error: BaseException) -> None:
+        for pending in batch:
+            if not pending.future.done():
+                pending.future.set_exception(error)
+
+    def _next(self, ctx: RuntimeContext) -> None:
+        self.busy = False
+        if self.pending:
+            self._flush(ctx)
 
 
 def _answer(http_status: int, **body: object) -> web.Response:
@@ -167,7 +211,6 @@ async def _read_limited(request: web.Request, limit: int) -> bytes | None:
 class _Webhook:
     secret: bytes
     max_body_bytes: int | None
-    commit_timeout_s: float
     budget: _AuditBudget
     batcher: _Batcher
 
@@ -213,8 +256,8 @@ class _Webhook:
             return self._refuse_signature(ctx, request, "wrong", len(body))
         try:
             envelope, text = parse_envelope(body)
-            key = idempotency_key(envelope)
-            RecordDelivery(SOURCE, key, text)  # the store's checks, before anything is queued
+            delivery = ReceivedDelivery.from_envelope(envelope, text)
+            RecordDelivery(SOURCE, delivery.key, text)  # the store's checks, before any queueing
         except InvalidInput as exc:
             counter.labels("invalid").inc()
             log.info("clickup_webhook_invalid", reason=str(exc)[:300])
@@ -223,19 +266,16 @@ class _Webhook:
             counter.labels("unavailable").inc()
             return _answer(503, error="the store is not running; retry later")
         try:
-            recorded = await self.batcher.record(ctx, key, text, self.commit_timeout_s)
+            recorded = await self.batcher.record(ctx, delivery)
         except Exception as exc:  # timeout, store error, writer gone: nothing was acknowledged
             counter.labels("unavailable").inc()
-            log.warning("clickup_webhook_not_committed", key=key, error=repr(exc)[:300])
+            log.warning("clickup_webhook_not_committed", key=delivery.key, error=repr(exc)[:300])
             return _answer(503, error="the delivery could not be recorded; retry later")
         if not recorded.new:
             counter.labels("duplicate").inc()
-            return _answer(200, status="duplicate", key=key)
-        counter.labels("accepted").inc()
-        ctx.registry.tell(
-            CLICKUP_INGRESS, ReceivedDelivery.from_envelope(envelope, text, recorded.delivery_id)
-        )
-        return _answer(202, status="accepted", key=key)
+            return _answer(200, status="duplicate", key=delivery.key)
+        counter.labels("accepted").inc()  # the batcher told the ingress, right after the commit
+        return _answer(202, status="accepted", key=delivery.key)
 
 
 def clickup_webhook_routes(
@@ -250,7 +290,7 @@ def clickup_webhook_routes(
     plain = secret if isinstance(secret, str) else secret.get_secret_value()
     if not plain:
         raise ValueError("the ClickUp webhook secret is empty")
-    webhook = _Webhook(plain.encode(), max_body_bytes, commit_timeout_s, _AuditBudget(), _Batcher())
+    webhook = _Webhook(plain.encode(), max_body_bytes, _AuditBudget(), _Batcher(commit_timeout_s))
 
     def add(app: web.Application) -> None:
         app.router.add_post(path, webhook.handle)

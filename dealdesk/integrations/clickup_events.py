@@ -9,6 +9,7 @@ says to use ``{webhook_id}:{history_item_id}`` as the idempotency key.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -33,6 +34,7 @@ __all__ = [
     "SOURCE",
     "Envelope",
     "HistoryItem",
+    "ReceivedDeliveries",
     "ReceivedDelivery",
     "idempotency_key",
     "parse_envelope",
@@ -182,8 +184,19 @@ class ReceivedDelivery:
             delivery_id=delivery_id,
         )
 
+    def committed_as(self, delivery_id: int) -> ReceivedDelivery:
+        """This delivery, with the id its committed row got."""
+        return dataclasses.replace(self, delivery_id=delivery_id)
+
     @classmethod
     def from_body(cls, body: str, delivery_id: int | None = None) -> ReceivedDelivery:
         """Rebuild from a stored body (replay). Raises InvalidInput if it no longer parses."""
         envelope, text = parse_envelope(body.encode("utf-8", "surrogatepass"))
         return cls.from_envelope(envelope, text, delivery_id)
+
+
+@dataclass(frozen=True)
+class ReceivedDeliveries:
+    """Deliveries committed together (one endpoint batch), told to the ingress in one message."""
+
+    deliveries: tuple[ReceivedDelivery, ...]

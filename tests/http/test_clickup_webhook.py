@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -13,9 +14,11 @@ from aiohttp import web
 from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.http.app import HttpState, build_app
 from dealdesk.http.clickup_webhook import clickup_webhook_routes
+from dealdesk.integrations.clickup_events import idempotency_key, parse_envelope
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT
 from dealdesk.runtime.supervision import StartChild, Supervisor
+from dealdesk.store.record_ops import DeliveryRecorded
 from dealdesk.store.schema import database_path, prepare_database
 
 SECRET = "S3CRETVALUE0123456789ABCDEF"
@@ -33,6 +36,25 @@ CREATED = {
     "task_id": "1vj37mc",
     "webhook_id": "7fa3ec74-69a8-4530-a251-8a13730bd204",
 }  # fmt: skip
+
+
+def keys_of(bodies):
+    return [idempotency_key(parse_envelope(body)[0]) for body in bodies]
+
+
+def waiting_in_batcher(app) -> int:
+    """How many deliveries wait for the next commit (the endpoint's batcher, seen from a test)."""
+    (route,) = [r for r in app.router.routes() if r.method == "POST"]
+    return len(route.handler.__self__.batcher.pending)
+
+
+async def wait_for_loop(condition, turns=10_000):
+    """Let the loop run until ``condition()`` holds (no sleeping: one loop turn at a time)."""
+    for _ in range(turns):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition not reached")
 
 
 def sign(body: bytes, secret: str = SECRET) -> str:
@@ -109,8 +131,64 @@ async def test_the_ingress_is_told_of_new_deliveries_only(client, ctx):
     body = compact(CREATED)
     await post(client, body)
     await post(client, body)
-    assert [m.task_id for m in told.messages] == ["1vj37mc"]
-    assert told.messages[0].list_id == "162641062"
+    told_of = [d for m in told.messages for d in m.deliveries]
+    assert [d.task_id for d in told_of] == ["1vj37mc"]
+    assert told_of[0].list_id == "162641062"
+    assert told_of[0].delivery_id == rows(ctx, "SELECT id FROM webhook_deliveries")[0][0]
+
+
+async def test_deliveries_arriving_during_a_commit_share_the_next_one(aiohttp_client, ctx):
+    # A stand-in writer that answers only when the test says: the first delivery's commit is
+    # "in flight" while four more arrive; they go to the writer together, as one operation.
+    writer, told = Told(), Told()
+    for name, ref in ((AUDIT_WRITER, writer), (CLICKUP_INGRESS, told)):
+        ctx.registry.register(name, ref)
+        ref.is_alive = lambda: True
+    app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(clickup_webhook_routes(SECRET),))
+    client = await aiohttp_client(app)
+    bodies = [compact({**CREATED, "task_id": f"t{n}"}) for n in range(5)]
+    posts = [asyncio.ensure_future(post(client, body)) for body in bodies]
+    await wait_for_loop(lambda: len(writer.messages) == 1 and waiting_in_batcher(app) == 4)
+    first = writer.messages[0]
+    assert [key for key, _ in first.message.items] == keys_of(bodies[:1])
+    first.reply.ok((DeliveryRecorded(1, new=True),))
+    await wait_for_loop(lambda: len(writer.messages) == 2)
+    second = writer.messages[1]
+    assert len(second.message.items) == 4
+    # (the store says the last one is a copy of a delivery it already had)
+    second.reply.ok(tuple(DeliveryRecorded(n, new=n < 5) for n in (2, 3, 4, 5)))
+    answers = [status for status, _ in await asyncio.gather(*posts)]
+    assert answers == [202, 202, 202, 202, 200]
+    assert [len(m.deliveries) for m in told.messages] == [1, 3]  # one message a batch, new only
+    assert [d.delivery_id for m in told.messages for d in m.deliveries] == [1, 2, 3, 4]
+    assert waiting_in_batcher(app) == 0
+
+
+async def test_a_commit_too_slow_is_503_and_a_late_commit_still_reaches_the_ingress(
+    aiohttp_client, ctx
+):
+    writer, told = Told(), Told()
+    for name, ref in ((AUDIT_WRITER, writer), (CLICKUP_INGRESS, told)):
+        ctx.registry.register(name, ref)
+        ref.is_alive = lambda: True
+    app = build_app(
+        HttpState(ctx=ctx, admin_token="t"),
+        routes=(clickup_webhook_routes(SECRET, commit_timeout_s=0.01),),
+    )
+    client = await aiohttp_client(app)
+    status, answer = await post(client, compact(CREATED))
+    assert status == 503  # nothing was acknowledged: ClickUp retries
+    assert "retry" in answer["error"]
+    assert told.messages == []
+    # The writer committed after all: the ingress hears of it (ClickUp's retry will be a 200).
+    writer.messages[0].reply.ok((DeliveryRecorded(7, new=True),))
+    await wait_for_loop(lambda: len(told.messages) == 1)
+    assert told.messages[0].deliveries[0].delivery_id == 7
+    # And the endpoint is not stuck behind the late batch: the next delivery goes straight on.
+    follow_up = asyncio.ensure_future(post(client, compact({**CREATED, "task_id": "next"})))
+    await wait_for_loop(lambda: len(writer.messages) == 2)
+    writer.messages[1].reply.ok((DeliveryRecorded(8, new=True),))
+    assert (await follow_up)[0] == 202
 
 
 async def test_a_missing_or_wrong_signature_is_401_counted_and_audited_without_the_secret(
