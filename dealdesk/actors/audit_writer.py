@@ -13,9 +13,9 @@ hears of it); the writer survives every error, reopening its connection after a 
 stop it commits every write still queued before closing.
 
 Threads: the actor's own thread drains the mailbox, builds the batch's plan and answers; the
-plan's statements run on the one aiosqlite connection, on the I/O loop (one ``IoLoop.run`` per
-batch, never per entry), as the design puts every SQLite connection of the service there. That
-hop costs something: a plain ``sqlite3`` connection on this thread measured 20-30% faster on the
+plan runs on the one aiosqlite connection, from the I/O loop (one ``IoLoop.run`` per batch, never
+per entry, and one call to aiosqlite's thread per plan: ``store.batch.run_plan``), as the design
+puts every SQLite connection of the service there. That hop costs something: a plain ``sqlite3`` connection on this thread measured 20-30% faster on the
 2-core benchmark machine (SQLite cannot overlap with the Python around it anyway), and the store's
 plans run unchanged on either (``run_plan`` / ``run_plan_sync``). The writer answers every write
 itself, the first of a batch included: its inbox records the envelope being handled and the writer
