@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -189,7 +190,9 @@ def _table(page: AuditPage) -> None:
     from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
 
-    console = Console()
+    # Piped (into less, grep, a file), rich would fold every column into 80 characters.
+    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    console = Console(width=200 if piped else None)
     if not page.entries:
         console.print(Text(f"no audit entries match ({page.total} in all)"))
         return
