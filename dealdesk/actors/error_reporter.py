@@ -8,19 +8,28 @@ Rules:
   failure (that would loop). While Slack is unreachable, posts wait in order in a queue and go
   out when Slack answers again (a ``FlushReports`` scheduled on the loop retries them).
 - Text is redacted of secrets before it leaves.
+- Every report is also counted in the store's ``errors`` table (``RecordError``: count, first
+  and last seen, posted or not) and each post opens an ``error`` entry in the audit trail, both
+  told to the AuditWriter. Except the store's own failures: a writer that cannot write would be
+  asked to write about it, and report that, in a loop; those stay in the log and in Slack.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from dealdesk.errors import InvalidInput
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.logging import redact_text
-from dealdesk.runtime.registry import ERROR_REPORTER
+from dealdesk.runtime.registry import AUDIT_WRITER, ERROR_REPORTER
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.supervision import ChildSpec
+from dealdesk.store.effect_ops import MarkErrorPosted, RecordError
+from dealdesk.store.model import EventType
+from dealdesk.store.ops import AppendAudit, StoreOp
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -60,7 +69,7 @@ class ErrorReporter(BaseActor):
         self.ctx = ctx
         self._post = post
         self._windows: dict[tuple[str, str, str], _Window] = {}
-        self._queue: deque[str] = deque()
+        self._queue: deque[tuple[ErrorReport, str]] = deque()  # (report, text to post)
         self._retry_scheduled = False
         self.posted = 0
 
@@ -83,6 +92,7 @@ class ErrorReporter(BaseActor):
             kind=report.kind,
             message=report.message,
         )
+        self._store(report, partial(_count, report))
         if window is not None and now - window.opened_at < self.ctx.settings.error_window_s:
             window.repeats += 1
             window.report = report
@@ -91,7 +101,7 @@ class ErrorReporter(BaseActor):
             return
         earlier = window.repeats if window is not None else 0
         self._windows[report.fingerprint] = _Window(opened_at=now, report=report)
-        self._queue.append(_format(report, earlier_repeats=earlier))
+        self._queue.append((report, _format(report, earlier_repeats=earlier)))
         self.ctx.metrics.error_reports.labels("true").inc()
         self._flush()
 
@@ -108,13 +118,15 @@ class ErrorReporter(BaseActor):
             if now - window.opened_at < self.ctx.settings.error_window_s:
                 continue
             if window.repeats:
-                self._queue.append(_format(window.report, summary_of=window.repeats))
+                self._queue.append(
+                    (window.report, _format(window.report, summary_of=window.repeats))
+                )
             del self._windows[fingerprint]
 
     def _flush(self) -> None:
         self._summarise_closed_windows()
         while self._queue:
-            text = self._queue[0]
+            report, text = self._queue[0]
             try:
                 self.ctx.loop.run(self._post(text), timeout=15)
             except Exception as exc:
@@ -123,6 +135,20 @@ class ErrorReporter(BaseActor):
                 return
             self._queue.popleft()
             self.posted += 1
+            self._store(report, partial(MarkErrorPosted, _key(report)))
+            self._store(report, partial(_audit_entry, report, text))
+
+    def _store(self, report: ErrorReport, build: Callable[[], StoreOp[Any]]) -> None:
+        """Tell the AuditWriter ``build()``, unless the report is the store's own (see the module
+        docstring). A report whose text the store refuses (a NUL, say) is left to the log."""
+        if report.service == "store":
+            return
+        try:
+            op = build()
+        except (InvalidInput, ValueError) as exc:
+            self.log.warning("error_not_stored", error=str(exc)[:300])
+            return
+        self.ctx.registry.tell(AUDIT_WRITER, op)
 
     def _schedule_retry(self) -> None:
         if self._retry_scheduled:
@@ -144,6 +170,35 @@ class ErrorReporter(BaseActor):
             "open_windows": len(self._windows),
             "posted": self.posted,
         }
+
+
+def _count(report: ErrorReport) -> RecordError:
+    return RecordError(
+        _key(report),
+        report.service[:200],
+        report.operation[:200],
+        report.kind[:200],
+        redact_text(report.message)[:500],
+    )
+
+
+def _audit_entry(report: ErrorReport, posted: str) -> AppendAudit:
+    return AppendAudit(
+        EventType.ERROR,
+        metadata={
+            "what": "error_reported",
+            "service": report.service,
+            "operation": report.operation,
+            "kind": report.kind,
+            "message": redact_text(report.message)[:500],
+            "posted": posted[:1000],
+        },
+    )
+
+
+def _key(report: ErrorReport) -> str:
+    """The fingerprint as the ``errors`` table keys it."""
+    return ":".join(report.fingerprint)[:600]
 
 
 def _format(report: ErrorReport, *, earlier_repeats: int = 0, summary_of: int = 0) -> str:

@@ -3,16 +3,25 @@ lost while Slack is down, secrets never posted."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pykka
 import pytest
 
+from dealdesk.actors.audit_messages import Flush
+from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.actors.error_reporter import FlushReports, error_reporter_spec
 from dealdesk.runtime.actor import DumpState
+from dealdesk.runtime.registry import ROOT
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.retry import RetryPolicy
+from dealdesk.runtime.supervision import StartChild, Supervisor
 from dealdesk.sandbox.base import Fault
+from dealdesk.store.model import EventType
+from dealdesk.store.queries import AuditFilter
+from dealdesk.store.reader import StoreReader
+from dealdesk.store.schema import database_path, prepare_database
 from tests.conftest import slack_gateway
 
 CHANNEL = "#dealdesk-errors"
@@ -98,3 +107,68 @@ def test_secrets_never_reach_the_errors_channel(reporter, fake_slack):
     (post,) = fake_slack.messages_in(CHANNEL)
     assert "abcdefghijklmnop" not in post.text
     assert "xoxb-99-secret" not in post.text
+
+
+@pytest.fixture
+def writer(ctx):
+    prepare_database(ctx.settings)
+    root = Supervisor.start(ctx, actor_id=ROOT)
+    ctx.registry.register(ROOT, root)
+    ref = root.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
+    yield ref
+    root.stop(timeout=10)
+
+
+def stored(ctx, writer):
+    writer.ask(Flush(), timeout=10)  # everything told before is committed
+    with StoreReader(database_path(ctx.settings)) as reader:
+        errors = reader.errors()
+        audited = reader.audit(AuditFilter(event_type=EventType.ERROR))
+    return errors, audited
+
+
+def test_reports_are_counted_in_the_store_and_each_post_is_audited(
+    reporter, writer, fake_slack, ctx
+):
+    fake_slack.inject(Fault("chat.postMessage", disconnect=True, times=1000))
+    for _ in range(3):
+        reporter.tell(report(message="token xoxb-99-secret refused"))
+    settle(reporter)
+    (error,), audited = stored(ctx, writer)
+    assert (error.fingerprint, error.count, error.posted_at) == (
+        "clickup:get_task:http_500",
+        3,
+        None,
+    )
+    assert "xoxb-99-secret" not in error.message
+    assert audited.entries == []  # nothing was posted yet
+
+    fake_slack.clear_faults()
+    reporter.tell(FlushReports())
+    settle(reporter)
+    (error,), audited = stored(ctx, writer)
+    assert error.posted_at is not None
+    assert error.posted_count == 3
+    (entry,) = audited.entries
+    assert entry.metadata["service"] == "clickup"
+    assert "xoxb-99-secret" not in json.dumps(entry.metadata)
+
+
+def test_the_stores_own_failures_are_posted_but_not_written_to_the_store(
+    reporter, writer, fake_slack, ctx
+):
+    reporter.tell(ErrorReport("store", "commit batch", "OperationalError", "disk I/O error"))
+    settle(reporter)
+    assert len(fake_slack.messages_in(CHANNEL)) == 1
+    errors, audited = stored(ctx, writer)
+    assert (errors, audited.entries) == ([], [])
+
+
+def test_a_report_the_store_would_refuse_is_still_posted(reporter, writer, fake_slack, ctx):
+    reporter.tell(ErrorReport("gmail", "send", "bad\ud800kind", "x"))  # a lone surrogate
+    state = settle(reporter)
+    assert len(fake_slack.messages_in(CHANNEL)) == 1
+    assert state["restarts"] == 0
+    assert reporter.is_alive()
+    errors, _ = stored(ctx, writer)
+    assert errors == []
