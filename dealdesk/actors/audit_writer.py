@@ -15,13 +15,14 @@ stop it commits every write still queued before closing.
 Threads: the actor's own thread drains the mailbox, builds the batch's plan and answers; the
 plan runs on the one aiosqlite connection, from the I/O loop (one ``IoLoop.run`` per batch, never
 per entry, and one call to aiosqlite's thread per plan: ``store.batch.run_plan``), as the design
-puts every SQLite connection of the service there. That hop costs something: a plain ``sqlite3`` connection on this thread measured 20-30% faster on the
-2-core benchmark machine (SQLite cannot overlap with the Python around it anyway), and the store's
-plans run unchanged on either (``run_plan`` / ``run_plan_sync``). The writer answers every write
-itself, the first of a batch included: its inbox records the envelope being handled and the writer
-takes the reply future off it, so a told write that fails never raises into pykka (which would
-crash the actor). If the writer itself breaks, every write it had taken is answered with a
-``StoreError`` before it crashes; its supervisor restarts it with the rest of the mailbox.
+puts every SQLite connection of the service there. That hop costs something: a plain ``sqlite3``
+connection on this thread measured 20-30% faster on the 2-core benchmark machine (SQLite cannot
+overlap with the Python around it anyway), and the store's plans run unchanged on either
+(``run_plan`` / ``run_plan_sync``). The writer answers every write itself, the first of a batch
+included: its inbox records the envelope being handled and the writer takes the reply future off
+it, so a told write that fails never raises into pykka (which would crash the actor). If the
+writer itself breaks, every write it had taken is answered with a ``StoreError`` before it
+crashes; its supervisor restarts it with the rest of the mailbox.
 """
 
 from __future__ import annotations
