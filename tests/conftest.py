@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pykka
 import pytest
@@ -14,14 +15,18 @@ import structlog
 from hypothesis import settings as hypothesis_settings
 from pydantic import SecretStr
 
+from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.integrations.endpoints import Endpoint
 from dealdesk.integrations.slack import SlackGateway
 from dealdesk.runtime.clock import ManualClock
 from dealdesk.runtime.context import RuntimeContext
 from dealdesk.runtime.loop import IoLoop
+from dealdesk.runtime.registry import ROOT
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service, Settings
+from dealdesk.runtime.supervision import StartChild, Supervisor
 from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
+from dealdesk.store.schema import prepare_database
 
 hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
 hypothesis_settings.load_profile("ci")
@@ -85,6 +90,17 @@ def io_loop() -> Iterator[IoLoop]:
 @pytest.fixture
 def ctx(settings: Settings, io_loop: IoLoop, clock: ManualClock) -> RuntimeContext:
     return RuntimeContext(settings=settings, loop=io_loop, clock=clock)
+
+
+@pytest.fixture
+def writer(ctx: RuntimeContext) -> Iterator[pykka.ActorRef[Any]]:
+    """A migrated database and the real AuditWriter under a root supervisor, registered."""
+    prepare_database(ctx.settings)
+    root = Supervisor.start(ctx, actor_id=ROOT)
+    ctx.registry.register(ROOT, root)
+    ref: pykka.ActorRef[Any] = root.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
+    yield ref
+    root.stop(timeout=10)
 
 
 @pytest.fixture

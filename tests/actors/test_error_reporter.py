@@ -10,18 +10,15 @@ import pykka
 import pytest
 
 from dealdesk.actors.audit_messages import Flush
-from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.actors.error_reporter import FlushReports, error_reporter_spec
 from dealdesk.runtime.actor import DumpState
-from dealdesk.runtime.registry import ROOT
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.retry import RetryPolicy
-from dealdesk.runtime.supervision import StartChild, Supervisor
 from dealdesk.sandbox.base import Fault
 from dealdesk.store.model import EventType
 from dealdesk.store.queries import AuditFilter
 from dealdesk.store.reader import StoreReader
-from dealdesk.store.schema import database_path, prepare_database
+from dealdesk.store.schema import database_path
 from tests.conftest import slack_gateway
 
 CHANNEL = "#dealdesk-errors"
@@ -107,16 +104,6 @@ def test_secrets_never_reach_the_errors_channel(reporter, fake_slack):
     (post,) = fake_slack.messages_in(CHANNEL)
     assert "abcdefghijklmnop" not in post.text
     assert "xoxb-99-secret" not in post.text
-
-
-@pytest.fixture
-def writer(ctx):
-    prepare_database(ctx.settings)
-    root = Supervisor.start(ctx, actor_id=ROOT)
-    ctx.registry.register(ROOT, root)
-    ref = root.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
-    yield ref
-    root.stop(timeout=10)
 
 
 def stored(ctx, writer):

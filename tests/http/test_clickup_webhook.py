@@ -11,15 +11,13 @@ import sqlite3
 import pytest
 from aiohttp import web
 
-from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.http.app import HttpState, build_app
 from dealdesk.http.clickup_webhook import clickup_webhook_routes
 from dealdesk.integrations.clickup_events import idempotency_key, parse_envelope
 from dealdesk.runtime.actor import DumpState
-from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT
-from dealdesk.runtime.supervision import StartChild, Supervisor
+from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
 from dealdesk.store.record_ops import DeliveryRecorded
-from dealdesk.store.schema import database_path, prepare_database
+from dealdesk.store.schema import database_path
 
 SECRET = "S3CRETVALUE0123456789ABCDEF"
 CREATED = {
@@ -73,16 +71,6 @@ class Told:
 
     def tell(self, message):
         self.messages.append(message)
-
-
-@pytest.fixture
-def writer(ctx):
-    prepare_database(ctx.settings)
-    root = Supervisor.start(ctx, actor_id=ROOT)
-    ctx.registry.register(ROOT, root)
-    ref = root.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
-    yield ref
-    root.stop(timeout=10)
 
 
 @pytest.fixture
