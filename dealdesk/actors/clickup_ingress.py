@@ -63,6 +63,7 @@ __all__ = ["ClickUpIngress", "ReplayUnprocessed", "RetryDelivery", "clickup_ingr
 
 ACTIVE, PAUSED = "active", "paused"
 # After a ClickUp or store failure outlasting the retry policy: wait, then try the delivery again.
+# The last delay repeats for as long as it takes (a restart also replays what is still queued).
 RETRY_DELAYS_S = (30.0, 120.0, 600.0, 1800.0)
 _TRANSIENT = (UpstreamError, StoreError, TimeoutError, pykka.Timeout, pykka.ActorDeadError)
 
@@ -112,6 +113,8 @@ class ClickUpIngress(BaseActor):
         retry_delays_s: tuple[float, ...] = RETRY_DELAYS_S,
     ) -> None:
         super().__init__(actor_id=CLICKUP_INGRESS, parent=parent, restarts=restarts)
+        if not retry_delays_s:
+            raise ValueError("retry_delays_s needs at least one delay")
         self.ctx = ctx
         self.clickup = clickup
         self.mapping = mapping
@@ -211,16 +214,18 @@ class ClickUpIngress(BaseActor):
     def _retry_later(self, delivery: ReceivedDelivery, attempt: int, exc: BaseException) -> None:
         self.log.warning("clickup_delivery_deferred", key=delivery.key, attempt=attempt,
                          error=repr(exc)[:300])  # fmt: skip
-        if attempt > len(self.retry_delays_s):
+        delays = self.retry_delays_s
+        if attempt == len(delays) + 1:  # the schedule is used up: say so once, keep trying
             self._post(
                 f":warning: ClickUp task {delivery.task_id} ({delivery.event}) could not be "
                 f"processed after {attempt} tries ({type(exc).__name__}). It stays queued and is "
-                "tried again at the next restart."
+                f"tried again every {_span(delays[-1])} until it goes through."
             )
-            return
         self.stats.waiting_retry += 1
         self.ctx.loop.call_later(
-            self.retry_delays_s[attempt - 1], self._tell_self, RetryDelivery(delivery, attempt + 1)
+            delays[min(attempt, len(delays)) - 1],
+            self._tell_self,
+            RetryDelivery(delivery, attempt + 1),
         )
 
     def _tell_self(self, message: object) -> None:
@@ -406,6 +411,10 @@ class ClickUpIngress(BaseActor):
             "outcomes": dict(self.stats.outcomes),
             "waiting_retry": self.stats.waiting_retry,
         }
+
+
+def _span(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
 
 
 def clickup_ingress_spec(

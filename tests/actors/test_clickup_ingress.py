@@ -254,6 +254,25 @@ def test_a_clickup_outage_leaves_the_delivery_queued_and_a_later_try_succeeds(ct
         rig.close()
 
 
+def test_a_delivery_failing_past_the_retry_schedule_is_announced_once_and_kept_trying(ctx):
+    rig = ClickUpRig(ctx, ingress=False)
+    try:
+        task_id = rig.clickup.create_task("Glow", FORM)
+        # Each try is three calls (the retry policy); four failed tries, the fifth goes through.
+        rig.clickup.inject(Fault(operation=task_id, status=503, times=12))
+        rig.start_ingress(retry_delays_s=(0.0,))
+        rig.loop.run(rig.clickup.deliver(rig.clickup.created_payload(task_id, "")), timeout=10)
+        assert rig.slack.wait_until(lambda: len(rig.slack.messages) >= 2, 10)  # warning, start
+        assert len(rig.negotiations(task_id)) == 3
+        texts = [m.text for m in rig.slack.messages]
+        warnings = [t for t in texts if "could not be processed" in t]
+        assert len(warnings) == 1
+        assert "tried again every 0 s until it goes through" in warnings[0]
+        assert rig.settle()["outcomes"] == {"started": 1}
+    finally:
+        rig.close()
+
+
 def test_deliveries_committed_before_the_ingress_starts_are_replayed(ctx):
     rig = ClickUpRig(ctx, ingress=False)
     try:
