@@ -25,6 +25,7 @@ answered before the batch holding their delivery committed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -44,6 +45,7 @@ from dealdesk.integrations.clickup_events import (
 from dealdesk.runtime.loop import LoopAsk, LoopReply
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
 from dealdesk.store.clickup_deliveries import MAX_BATCH, RecordDeliveries
+from dealdesk.store.errors import StoreError
 from dealdesk.store.model import EventType
 from dealdesk.store.ops import AppendAudit
 from dealdesk.store.record_ops import DeliveryRecorded, RecordDelivery
@@ -123,26 +125,22 @@ class _Batcher:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[DeliveryRecorded] = loop.create_future()
         self.pending.append(_Pending(delivery, future, loop.time() + self.timeout_s))
-        if not self.busy:
-            self._flush(ctx)
+        self._flush(ctx)
         return future
 
     def _flush(self, ctx: RuntimeContext) -> None:
-        batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
-        writer = ctx.registry.get(AUDIT_WRITER)
-        if writer is None:
-            self._fail(batch, ConnectionError("the AuditWriter is not running"))
-            if self.pending:
-                self._flush(ctx)
-            return
-        loop = asyncio.get_running_loop()
-        self.busy = True
-        answer: asyncio.Future[tuple[DeliveryRecorded, ...]] = loop.create_future()
-        flight = _Flight(ctx, batch)
-        flight.timer = loop.call_at(batch[0].deadline, self._expire, flight)
-        answer.add_done_callback(lambda done: self._settle(flight, done))
-        op = RecordDeliveries(SOURCE, tuple((p.delivery.key, p.delivery.body) for p in batch))
-        writer.tell(LoopAsk(op, LoopReply(loop, answer)))
+        while self.pending and not self.busy:
+            batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+            loop = asyncio.get_running_loop()
+            answer: asyncio.Future[tuple[DeliveryRecorded, ...]] = loop.create_future()
+            op = RecordDeliveries(SOURCE, tuple((p.delivery.key, p.delivery.body) for p in batch))
+            if not ctx.registry.tell(AUDIT_WRITER, LoopAsk(op, LoopReply(loop, answer))):
+                self._fail(batch, ConnectionError("the AuditWriter is not running"))
+                continue
+            self.busy = True
+            flight = _Flight(ctx, batch)
+            flight.timer = loop.call_at(batch[0].deadline, self._expire, flight)
+            answer.add_done_callback(functools.partial(self._settle, flight))
 
     def _expire(self, flight: _Flight) -> None:
         """The batch's oldest caller cannot wait longer: answer them all with a timeout and let the
@@ -156,10 +154,7 @@ class _Batcher:
     ) -> None:
         if flight.timer is not None:
             flight.timer.cancel()
-        error = answer.exception()
-        if error is not None:
-            self._fail(flight.batch, error)
-        else:
+        try:
             results = answer.result()
             new = tuple(
                 pending.delivery.committed_as(result.delivery_id)
@@ -171,8 +166,15 @@ class _Batcher:
             for pending, result in zip(flight.batch, results, strict=True):
                 if not pending.future.done():
                     pending.future.set_result(result)
-        if not flight.expired:
-            self._next(flight.ctx)
+        except (
+            Exception
+        ) as exc:  # the commit failed (or its answer makes no sense): not acknowledged
+            if not isinstance(exc, StoreError | ConnectionError | TimeoutError):
+                log.exception("clickup_webhook_batch_answer_failed")
+            self._fail(flight.batch, exc)
+        finally:
+            if not flight.expired:
+                self._next(flight.ctx)
 
     @staticmethod
     def _fail(batch: list[_Pending], error: BaseException) -> None:
@@ -182,8 +184,7 @@ class _Batcher:
 
     def _next(self, ctx: RuntimeContext) -> None:
         self.busy = False
-        if self.pending:
-            self._flush(ctx)
+        self._flush(ctx)
 
 
 def _answer(http_status: int, **body: object) -> web.Response:

@@ -16,6 +16,7 @@ from dealdesk.http.clickup_webhook import clickup_webhook_routes
 from dealdesk.integrations.clickup_events import idempotency_key, parse_envelope
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
+from dealdesk.store.errors import StoreError
 from dealdesk.store.record_ops import DeliveryRecorded
 from dealdesk.store.schema import database_path
 
@@ -273,3 +274,26 @@ def test_a_batch_records_each_key_once_and_answers_every_copy(ctx, writer):
     assert rows(ctx, "SELECT count(*) FROM webhook_deliveries") == [(3,)]
     with pytest.raises(ValueError, match="1 to"):
         RecordDeliveries("clickup", ())
+
+
+async def test_a_failed_batch_is_503_for_each_of_its_callers_and_the_next_batch_goes_on(
+    aiohttp_client, ctx
+):
+    writer, told = Told(), Told()
+    for name, ref in ((AUDIT_WRITER, writer), (CLICKUP_INGRESS, told)):
+        ctx.registry.register(name, ref)
+        ref.is_alive = lambda: True
+    app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(clickup_webhook_routes(SECRET),))
+    client = await aiohttp_client(app)
+    bodies = [compact({**CREATED, "task_id": f"t{n}"}) for n in range(3)]
+    posts = [asyncio.ensure_future(post(client, body)) for body in bodies]
+    await wait_for_loop(lambda: len(writer.messages) == 1 and waiting_in_batcher(app) == 2)
+    writer.messages[0].reply.fail(StoreError("disk I/O error"))
+    await wait_for_loop(lambda: len(writer.messages) == 2)
+    writer.messages[1].reply.ok((DeliveryRecorded(1, new=True),))  # an answer short of one item
+    assert [status for status, _ in await asyncio.gather(*posts)] == [503, 503, 503]
+    assert told.messages == []
+    retried = asyncio.ensure_future(post(client, bodies[0]))  # ClickUp's retry: nothing is stuck
+    await wait_for_loop(lambda: len(writer.messages) == 3)
+    writer.messages[2].reply.ok((DeliveryRecorded(1, new=True),))
+    assert (await retried)[0] == 202
