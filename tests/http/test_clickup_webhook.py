@@ -47,6 +47,19 @@ def waiting_in_batcher(app) -> int:
     return len(route.handler.__self__.batcher.pending)
 
 
+async def stand_ins(aiohttp_client, ctx, **options):
+    """The endpoint with a writer and an ingress that only record what they are told: the test
+    answers each commit itself (``writer.messages[i].reply``)."""
+    writer, told = Told(), Told()
+    for name, ref in ((AUDIT_WRITER, writer), (CLICKUP_INGRESS, told)):
+        ctx.registry.register(name, ref)
+        ref.is_alive = lambda: True
+    app = build_app(
+        HttpState(ctx=ctx, admin_token="t"), routes=(clickup_webhook_routes(SECRET, **options),)
+    )
+    return writer, told, app, await aiohttp_client(app)
+
+
 async def wait_for_loop(condition, turns=10_000):
     """Let the loop run until ``condition()`` holds (no sleeping: one loop turn at a time)."""
     for _ in range(turns):
@@ -129,12 +142,7 @@ async def test_the_ingress_is_told_of_new_deliveries_only(client, ctx):
 async def test_deliveries_arriving_during_a_commit_share_the_next_one(aiohttp_client, ctx):
     # A stand-in writer that answers only when the test says: the first delivery's commit is
     # "in flight" while four more arrive; they go to the writer together, as one operation.
-    writer, told = Told(), Told()
-    for name, ref in ((AUDIT_WRITER, writer), (CLICKUP_INGRESS, told)):
-        ctx.registry.register(name, ref)
-        ref.is_alive = lambda: True
-    app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(clickup_webhook_routes(SECRET),))
-    client = await aiohttp_client(app)
+    writer, told, app, client = await stand_ins(aiohttp_client, ctx)
     bodies = [compact({**CREATED, "task_id": f"t{n}"}) for n in range(5)]
     posts = [asyncio.ensure_future(post(client, body)) for body in bodies]
     await wait_for_loop(lambda: len(writer.messages) == 1 and waiting_in_batcher(app) == 4)
@@ -156,15 +164,7 @@ async def test_deliveries_arriving_during_a_commit_share_the_next_one(aiohttp_cl
 async def test_a_commit_too_slow_is_503_and_a_late_commit_still_reaches_the_ingress(
     aiohttp_client, ctx
 ):
-    writer, told = Told(), Told()
-    for name, ref in ((AUDIT_WRITER, writer), (CLICKUP_INGRESS, told)):
-        ctx.registry.register(name, ref)
-        ref.is_alive = lambda: True
-    app = build_app(
-        HttpState(ctx=ctx, admin_token="t"),
-        routes=(clickup_webhook_routes(SECRET, commit_timeout_s=0.01),),
-    )
-    client = await aiohttp_client(app)
+    writer, told, _, client = await stand_ins(aiohttp_client, ctx, commit_timeout_s=0.01)
     status, answer = await post(client, compact(CREATED))
     assert status == 503  # nothing was acknowledged: ClickUp retries
     assert "retry" in answer["error"]
@@ -279,12 +279,7 @@ def test_a_batch_records_each_key_once_and_answers_every_copy(ctx, writer):
 async def test_a_failed_batch_is_503_for_each_of_its_callers_and_the_next_batch_goes_on(
     aiohttp_client, ctx
 ):
-    writer, told = Told(), Told()
-    for name, ref in ((AUDIT_WRITER, writer), (CLICKUP_INGRESS, told)):
-        ctx.registry.register(name, ref)
-        ref.is_alive = lambda: True
-    app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(clickup_webhook_routes(SECRET),))
-    client = await aiohttp_client(app)
+    writer, told, app, client = await stand_ins(aiohttp_client, ctx)
     bodies = [compact({**CREATED, "task_id": f"t{n}"}) for n in range(3)]
     posts = [asyncio.ensure_future(post(client, body)) for body in bodies]
     await wait_for_loop(lambda: len(writer.messages) == 1 and waiting_in_batcher(app) == 2)
