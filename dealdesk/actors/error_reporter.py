@@ -11,7 +11,9 @@ Rules:
 - Every report is also counted in the store's ``errors`` table (``RecordError``: count, first
   and last seen, posted or not) and each post opens an ``error`` entry in the audit trail, both
   told to the AuditWriter. Except the store's own failures: a writer that cannot write would be
-  asked to write about it, and report that, in a loop; those stay in the log and in Slack.
+  asked to write about it, and report that, in a loop; those stay in the log and in Slack. The
+  table is a record, not a queue: a report made while the writer is not running (start-up,
+  shutdown) is logged and posted, not stored.
 """
 
 from __future__ import annotations
