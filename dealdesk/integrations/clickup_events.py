@@ -192,15 +192,16 @@ class ReceivedDelivery:
         )
 
     def committed_as(self, delivery_id: int) -> ReceivedDelivery:
-        """This delivery, with the id its committed row got."""
+        """This delivery, with the id its committed row got (by keyword: ``dataclasses.replace``
+        showed up in the endpoint's profile)."""
         return ReceivedDelivery(
-            self.key,
-            self.event,
-            self.task_id,
-            self.webhook_id,
-            self.list_id,
-            self.body,
-            delivery_id,
+            key=self.key,
+            event=self.event,
+            task_id=self.task_id,
+            webhook_id=self.webhook_id,
+            list_id=self.list_id,
+            body=self.body,
+            delivery_id=delivery_id,
         )
 
     @classmethod
