@@ -2,7 +2,7 @@
 
 import sys
 
-from dealdesk.cli import main
+from dealdesk.app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

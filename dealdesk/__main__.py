@@ -2,6 +2,6 @@
 
 import sys
 
-from dealdesk.cli import main
+from dealdesk.app.cli import main
 
 sys.exit(main())

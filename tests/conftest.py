@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.integrations.endpoints import Endpoint
-from dealdesk.integrations.slack import SlackGateway
+from dealdesk.integrations.slack.gateway import SlackGateway
 from dealdesk.runtime.clock import ManualClock
 from dealdesk.runtime.context import RuntimeContext
 from dealdesk.runtime.loop import IoLoop
@@ -25,7 +25,7 @@ from dealdesk.runtime.registry import ROOT
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service, Settings
 from dealdesk.runtime.supervision import StartChild, Supervisor
-from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
+from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 from dealdesk.store.schema import prepare_database
 
 hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)

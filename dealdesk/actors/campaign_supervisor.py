@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dealdesk.integrations.clickup_terms import influencer_key
+from dealdesk.domain.identity import influencer_key, negotiation_id
 from dealdesk.runtime.registry import AUDIT_WRITER, campaign_name
 from dealdesk.runtime.supervision import ChildSpec, Supervisor
 from dealdesk.store.errors import StoreError, VersionConflict
@@ -56,11 +56,6 @@ NEW = "new"
 PAUSED = "paused"
 # States a pause leaves alone: already paused, or finished.
 _NOT_PAUSABLE = frozenset({PAUSED, "agreed", "declined", "closed", "stopped", "exited"})
-
-
-def negotiation_id(campaign_id: str, influencer: str) -> str:
-    """The one id of an influencer's negotiation in a campaign (stable across spellings)."""
-    return f"{campaign_id}:{influencer_key(influencer)}"
 
 
 @dataclass(frozen=True)

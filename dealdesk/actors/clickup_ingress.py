@@ -35,10 +35,11 @@ from dealdesk.actors.campaign_supervisor import (
     campaign_supervisor_spec,
 )
 from dealdesk.domain.campaign import Campaign
+from dealdesk.domain.changes import campaign_changes
 from dealdesk.errors import InvalidInput, UpstreamError
-from dealdesk.integrations import clickup_changes as say
-from dealdesk.integrations.clickup_events import SOURCE, ReceivedDeliveries, ReceivedDelivery
-from dealdesk.integrations.clickup_mapping import CampaignRejected, MappedCampaign, map_task
+from dealdesk.integrations.clickup.events import SOURCE, ReceivedDeliveries, ReceivedDelivery
+from dealdesk.integrations.clickup.mapping import CampaignRejected, MappedCampaign, map_task
+from dealdesk.integrations.slack import messages as say
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT, campaign_name
 from dealdesk.runtime.reports import ErrorReport
@@ -54,9 +55,9 @@ from dealdesk.store.schema import database_path
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from dealdesk.integrations.clickup import ClickUpClient
-    from dealdesk.integrations.clickup_mapping import FieldMapping
-    from dealdesk.integrations.slack import SlackGateway
+    from dealdesk.integrations.clickup.client import ClickUpClient
+    from dealdesk.integrations.clickup.mapping import FieldMapping
+    from dealdesk.integrations.slack.gateway import SlackGateway
     from dealdesk.runtime.context import RuntimeContext
 
 __all__ = ["ClickUpIngress", "ReplayUnprocessed", "RetryDelivery", "clickup_ingress_spec"]
@@ -308,7 +309,7 @@ class ClickUpIngress(BaseActor):
 
     def _updated(self, stored: CampaignRecord, mapped: MappedCampaign) -> str:
         old = Campaign.model_validate(stored.data["campaign"])
-        changes = say.campaign_changes(old, mapped.campaign)
+        changes = campaign_changes(old, mapped.campaign)
         if changes.empty:
             return "unchanged"
         kept = old.model_copy(update={"influencers": old.influencers + changes.added})

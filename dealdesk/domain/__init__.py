@@ -9,6 +9,7 @@ from dealdesk.domain.amounts import AmountBasis, FoundAmount, find_amounts, pars
 from dealdesk.domain.campaign import (
     PLATFORM_DELIVERABLES,
     Campaign,
+    CampaignStatus,
     CpmRange,
     Deliverable,
     DeliverableType,
@@ -19,6 +20,7 @@ from dealdesk.domain.campaign import (
     parse_campaign,
     parse_influencer,
 )
+from dealdesk.domain.changes import CampaignChanges, TermChange, campaign_changes
 from dealdesk.domain.cpm import AgreedCpm, CpmTracker, Flexibility
 from dealdesk.domain.decide import Decision, Edge, decide
 from dealdesk.domain.effects import (
@@ -49,6 +51,7 @@ from dealdesk.domain.events import (
     SendFailed,
     Stop,
 )
+from dealdesk.domain.identity import influencer_key, negotiation_id
 from dealdesk.domain.machine import TRANSITIONS, Restore, Target, target_of
 from dealdesk.domain.money import (
     CENT,
@@ -69,7 +72,6 @@ from dealdesk.domain.negotiation import (
     Negotiation,
     PendingReminder,
     State,
-    negotiation_id,
     start_negotiation,
 )
 from dealdesk.domain.pricing import (
@@ -106,6 +108,8 @@ __all__ = [
     "AmountBasis",
     "AskAboveCap",
     "Campaign",
+    "CampaignChanges",
+    "CampaignStatus",
     "CancelReminder",
     "CpmRange",
     "CpmTracker",
@@ -159,15 +163,18 @@ __all__ = [
     "Stop",
     "Target",
     "TeamTopic",
+    "TermChange",
     "Terms",
     "Timeline",
     "UsageRights",
     "base_rate",
+    "campaign_changes",
     "decide",
     "email_amount_problems",
     "find_amounts",
     "format_money",
     "implied_cpm",
+    "influencer_key",
     "money",
     "negotiation_id",
     "next_offer",

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PLATFORM_DELIVERABLES",
     "Campaign",
+    "CampaignStatus",
     "CpmRange",
     "Deliverable",
     "DeliverableType",
@@ -228,6 +229,14 @@ class Campaign(BaseModel):
         if self.budget <= 0:
             raise ValueError(f"budget {self.budget} must be above zero")
         return self
+
+
+class CampaignStatus(StrEnum):
+    """Where a campaign stands: ``active`` runs its negotiations; ``paused`` sends nothing more
+    (its ClickUp task was deleted) until someone resumes it."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
 
 
 class Influencer(BaseModel):

@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from dealdesk.domain.campaign import Campaign, Influencer
 from dealdesk.domain.effects import Terms
 from dealdesk.domain.events import EmailPurpose, ReminderKind, ReplyReceived
+from dealdesk.domain.identity import negotiation_id
 from dealdesk.domain.money import Money
 from dealdesk.domain.pricing import PricePlan, plan_prices
 from dealdesk.domain.reading import ReplyReading
@@ -40,7 +41,6 @@ __all__ = [
     "Negotiation",
     "PendingReminder",
     "State",
-    "negotiation_id",
     "start_negotiation",
 ]
 
@@ -159,10 +159,6 @@ class Negotiation(BaseModel):
         return f"<dealdesk.{slug}.{self.emails_queued + 1}@dealdesk.invalid>"
 
 
-def negotiation_id(campaign: Campaign, influencer: Influencer) -> str:
-    return f"{campaign.id}:{influencer.email}"
-
-
 def start_negotiation(
     campaign: Campaign,
     influencer: Influencer,
@@ -181,7 +177,7 @@ def start_negotiation(
     flexibility = tracker.flexibility(influencer.engagement_rate, policy.pricing)
     plan = plan_prices(campaign, influencer, flexibility, policy.playbook, policy.pricing)
     return Negotiation(
-        id=negotiation_id(campaign, influencer),
+        id=negotiation_id(campaign.id, influencer.email),
         campaign=campaign,
         influencer=influencer,
         policy=policy,

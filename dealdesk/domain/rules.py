@@ -1,7 +1,7 @@
 # Copyright (c) 2026 dealdesk contributors.
 """The negotiation's tunable data: pricing weights, the playbook, the escalation rules.
 
-These are plain validated values; ``dealdesk.runtime.config_files`` is the only code that reads
+These are plain validated values; ``dealdesk.app.config_files`` is the only code that reads
 them from ``config/*.yaml``. Each model checks its own consistency (a concession schedule must
 rise from 0 to at most 1 over exactly ``max_rounds`` offers), so a file that loads is a file the
 policy can use. Defaults here are the documented defaults, used by tests and the ``price`` CLI;

@@ -35,7 +35,7 @@ from aiohttp import web
 
 from dealdesk.errors import InvalidInput
 from dealdesk.http.app import HTTP_STATE
-from dealdesk.integrations.clickup_events import (
+from dealdesk.integrations.clickup.events import (
     SOURCE,
     ReceivedDeliveries,
     ReceivedDelivery,
@@ -287,7 +287,7 @@ def clickup_webhook_routes(
     path: str = WEBHOOK_PATH,
 ) -> Callable[[web.Application], None]:
     """The ``add_fn(app)`` for ``build_app(routes=...)``; ``secret`` from
-    :func:`dealdesk.integrations.clickup_config.resolve_webhook_secret`."""
+    :func:`dealdesk.integrations.clickup.config.resolve_webhook_secret`."""
     plain = secret if isinstance(secret, str) else secret.get_secret_value()
     if not plain:
         raise ValueError("the ClickUp webhook secret is empty")

@@ -35,6 +35,7 @@ __all__ = [
     "HttpStatusError",
     "RetryPolicy",
     "classify",
+    "failure_by_status",
     "retry_after_from_headers",
 ]
 
@@ -85,7 +86,7 @@ def retry_after_from_headers(headers: Mapping[str, str], now: float | None = Non
     return None
 
 
-def _by_status(status: int, retry_after: float | None, prefix: str = "http") -> Failure:
+def failure_by_status(status: int, retry_after: float | None, prefix: str = "http") -> Failure:
     if status == 429:
         return Failure("ratelimited", retryable=True, status=status, retry_after=retry_after)
     if status >= 500 or status == 408:
@@ -93,81 +94,21 @@ def _by_status(status: int, retry_after: float | None, prefix: str = "http") -> 
     return Failure(f"{prefix}_{status}", retryable=False, status=status)
 
 
-def _raised_by(exc: BaseException, package: str) -> bool:
-    return any(cls.__module__.startswith(package) for cls in type(exc).__mro__)
-
-
 def classify(exc: BaseException) -> Failure:
-    """Map any client library's exception to a stable kind and whether retrying can help.
-
-    An SDK's exception classes are imported only when the exception came from that SDK (it is
-    loaded by then), so commands that never call it do not pay for importing it.
-    """
-    if _raised_by(exc, "slack_sdk"):
-        return _classify_slack(exc)
-    if _raised_by(exc, "anthropic"):
-        return _classify_anthropic(exc)
-    if _raised_by(exc, "googleapiclient"):
-        return _classify_google(exc)
+    """Map a transport-level exception (aiohttp, sockets, our own clients' HTTP errors) to a
+    stable kind and whether retrying can help. Each integration package owns a classifier for
+    its SDK's exceptions and falls back to this one."""
     match exc:
         case HttpStatusError(status=status, retry_after=retry_after):
-            return _by_status(status, retry_after)
+            return failure_by_status(status, retry_after)
         case aiohttp.ClientResponseError(status=status, headers=headers):
-            return _by_status(status, retry_after_from_headers(dict(headers or {})))
+            return failure_by_status(status, retry_after_from_headers(dict(headers or {})))
         case TimeoutError() | asyncio.TimeoutError() | aiohttp.ServerTimeoutError():
             return Failure("timeout", retryable=True)
         case aiohttp.ClientConnectionError() | ConnectionError() | OSError():
             return Failure("connection", retryable=True)
         case _:
             return Failure(type(exc).__name__, retryable=False)
-
-
-def _classify_slack(exc: BaseException) -> Failure:
-    from slack_sdk.errors import SlackApiError  # noqa: PLC0415 - loaded by whoever raised it
-
-    if not isinstance(exc, SlackApiError):
-        return Failure("connection", retryable=True)  # the SDK's transport errors
-    status = int(getattr(exc.response, "status_code", 200))
-    headers = dict(getattr(exc.response, "headers", {}) or {})
-    if status == 429:
-        return _by_status(429, retry_after_from_headers(headers))
-    if status >= 500:
-        return _by_status(status, None)
-    error = exc.response.get("error", "error") if exc.response is not None else "error"
-    return Failure(f"slack_{error}", retryable=False, status=status)
-
-
-def _classify_anthropic(exc: BaseException) -> Failure:
-    import anthropic  # noqa: PLC0415 - loaded by whoever raised it
-
-    match exc:
-        case anthropic.EnforcedSpendLimitReachedError():
-            return Failure("anthropic_spend_limit", retryable=False, status=exc.status_code)
-        case anthropic.APIStatusError():
-            headers = dict(exc.response.headers) if exc.response is not None else {}
-            return _by_status(
-                exc.status_code, retry_after_from_headers(headers), prefix="anthropic"
-            )
-        case anthropic.APITimeoutError():
-            return Failure("timeout", retryable=True)
-        case anthropic.APIConnectionError():
-            return Failure("connection", retryable=True)
-        case _:
-            return Failure(type(exc).__name__, retryable=False)
-
-
-def _classify_google(exc: BaseException) -> Failure:
-    from googleapiclient.errors import HttpError  # noqa: PLC0415 - loaded by whoever raised it
-
-    if not isinstance(exc, HttpError):
-        return Failure(type(exc).__name__, retryable=False)
-    status = int(exc.resp.status)
-    details = getattr(exc, "error_details", None)
-    details = [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
-    reasons = " ".join(str(d.get("reason", "")) for d in details)
-    if status == 403 and "ateLimitExceeded" in reasons:
-        return Failure("ratelimited", retryable=True, status=status)
-    return _by_status(status, retry_after_from_headers(dict(exc.resp.items())))
 
 
 async def _no_wait(_seconds: float) -> None:
@@ -192,27 +133,27 @@ class RetryPolicy:
             jitter_s=settings.retry_jitter_s,
         )
 
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        failure = classify(exc) if exc is not None else None
-        if failure is not None and failure.retry_after is not None:
-            return min(failure.retry_after, MAX_RETRY_AFTER_S)
-        backoff = tenacity.wait_exponential_jitter(
-            initial=self.initial_s, max=self.max_s, jitter=self.jitter_s
-        )
-        return float(backoff(state))
+    def _kwargs(self, classify: Callable[[BaseException], Failure]) -> dict[str, Any]:
+        def wait(state: tenacity.RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome is not None else None
+            failure = classify(exc) if exc is not None else None
+            if failure is not None and failure.retry_after is not None:
+                return min(failure.retry_after, MAX_RETRY_AFTER_S)
+            backoff = tenacity.wait_exponential_jitter(
+                initial=self.initial_s, max=self.max_s, jitter=self.jitter_s
+            )
+            return float(backoff(state))
 
-    def _should_retry(self, exc: BaseException) -> bool:
-        failure = classify(exc)
-        return failure.retryable and (
-            failure.retry_after is None or failure.retry_after <= MAX_RETRY_AFTER_S
-        )
+        def should_retry(exc: BaseException) -> bool:
+            failure = classify(exc)
+            return failure.retryable and (
+                failure.retry_after is None or failure.retry_after <= MAX_RETRY_AFTER_S
+            )
 
-    def _kwargs(self) -> dict[str, Any]:
         return {
             "stop": tenacity.stop_after_attempt(self.attempts),
-            "wait": self._wait,
-            "retry": tenacity.retry_if_exception(self._should_retry),
+            "wait": wait,
+            "retry": tenacity.retry_if_exception(should_retry),
             "reraise": True,
         }
 
@@ -224,20 +165,23 @@ class RetryPolicy:
         *,
         report: Callable[[ErrorReport], None] | None,
         expected_statuses: Collection[int] = (),
+        classify: Callable[[BaseException], Failure] = classify,
     ) -> T:
         """Run ``fn`` (on the loop) under the policy; on failure raise UpstreamError and report.
 
+        ``classify`` is the calling integration's own (it knows its SDK's exceptions).
         ``expected_statuses`` are answers the caller handles itself (Gmail's 404 for a stale
         history cursor): they still raise UpstreamError, but are not reported as failures.
         """
-        retrying = tenacity.AsyncRetrying(sleep=self.sleep, **self._kwargs())
+        retrying = tenacity.AsyncRetrying(sleep=self.sleep, **self._kwargs(classify))
         try:
             return await retrying(fn)
         except Exception as exc:
             attempts = int(retrying.statistics.get("attempt_number", 1))
             raise _give_up(
-                service, operation, exc, attempts, report=report, expected=expected_statuses
-            ) from exc
+                service, operation, exc, attempts, classify(exc),
+                report=report, expected=expected_statuses,
+            ) from exc  # fmt: skip
 
     def call_sync(
         self,
@@ -247,16 +191,18 @@ class RetryPolicy:
         *,
         report: Callable[[ErrorReport], None] | None,
         expected_statuses: Collection[int] = (),
+        classify: Callable[[BaseException], Failure] = classify,
     ) -> T:
         """The same policy for blocking clients (google-api-python-client in its owner actor)."""
-        retrying = tenacity.Retrying(sleep=self.sleep_sync, **self._kwargs())
+        retrying = tenacity.Retrying(sleep=self.sleep_sync, **self._kwargs(classify))
         try:
             return retrying(fn)
         except Exception as exc:
             attempts = int(retrying.statistics.get("attempt_number", 1))
             raise _give_up(
-                service, operation, exc, attempts, report=report, expected=expected_statuses
-            ) from exc
+                service, operation, exc, attempts, classify(exc),
+                report=report, expected=expected_statuses,
+            ) from exc  # fmt: skip
 
     @classmethod
     def without_waiting(cls, attempts: int = 3) -> RetryPolicy:
@@ -269,11 +215,11 @@ def _give_up(
     operation: str,
     exc: Exception,
     attempts: int,
+    failure: Failure,
     *,
     report: Callable[[ErrorReport], None] | None,
     expected: Collection[int],
 ) -> UpstreamError:
-    failure = classify(exc)
     message = redact_text(str(exc) or type(exc).__name__)[:500]
     error = UpstreamError(
         service, operation, failure.kind, message, attempts=attempts, status=failure.status

@@ -5,9 +5,9 @@ the process); tests start the same fakes stand-alone. The real SDK clients talk 
 """
 
 from dealdesk.sandbox.base import FakeServer, Fault, RecordedRequest
-from dealdesk.sandbox.clickup import FakeClickUp
+from dealdesk.sandbox.clickup.fake import FakeClickUp
 from dealdesk.sandbox.manager import FAKES, Sandbox
-from dealdesk.sandbox.slack import FakeSlack, PostedMessage
+from dealdesk.sandbox.slack.fake import FakeSlack, PostedMessage
 
 __all__ = [
     "FAKES",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealdesk.runtime.settings import Service
-from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN, FakeClickUp
-from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
+from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN, FakeClickUp
+from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 
 if TYPE_CHECKING:
     from dealdesk.runtime.settings import Settings

@@ -16,18 +16,18 @@ from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.actors.clickup_ingress import clickup_ingress_spec
 from dealdesk.http.app import HttpState, build_app
 from dealdesk.http.clickup_webhook import clickup_webhook_routes
-from dealdesk.integrations.clickup import ClickUpClient, RateLimiter
-from dealdesk.integrations.clickup_mapping import load_field_mapping
+from dealdesk.integrations.clickup.client import ClickUpClient, RateLimiter
+from dealdesk.integrations.clickup.mapping import load_field_mapping
 from dealdesk.integrations.endpoints import Endpoint
-from dealdesk.integrations.slack import SlackGateway
+from dealdesk.integrations.slack.gateway import SlackGateway
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT, campaign_name
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.runtime.supervision import StartChild, Supervisor
 from dealdesk.sandbox.base import Fault
-from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN, FakeClickUp
-from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN, FakeSlack
+from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN, FakeClickUp
+from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 from dealdesk.store.schema import database_path, prepare_database
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from dealdesk.domain import AskAboveCap, NegotiationPolicy, Playbook
-from dealdesk.errors import ConfigError
-from dealdesk.runtime.config_files import (
+from dealdesk.app.config_files import (
     load_escalation,
     load_playbook,
     load_policy,
     load_pricing,
 )
+from dealdesk.domain import AskAboveCap, NegotiationPolicy, Playbook
+from dealdesk.errors import ConfigError
 
 REPO_CONFIG = Path(__file__).resolve().parents[2] / "config"
 

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from dealdesk.http.app import HttpState, build_app
 from dealdesk.http.clickup_webhook import clickup_webhook_routes
-from dealdesk.integrations.clickup_events import idempotency_key, parse_envelope
+from dealdesk.integrations.clickup.events import idempotency_key, parse_envelope
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
 from dealdesk.store.errors import StoreError

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
-from dealdesk.sandbox import clickup_data
-from dealdesk.sandbox.clickup import sign
+from dealdesk.sandbox.clickup import data as clickup_data
+from dealdesk.sandbox.clickup.fake import sign
 from tests.actors.test_clickup_ingress import FORM, ClickUpRig
 
 FUZZ = settings(

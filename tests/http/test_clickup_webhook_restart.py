@@ -27,10 +27,10 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
     from dealdesk.actors.clickup_ingress import clickup_ingress_spec
     from dealdesk.http.app import HttpState, build_app
     from dealdesk.http.clickup_webhook import clickup_webhook_routes
-    from dealdesk.integrations.clickup import ClickUpClient, RateLimiter
-    from dealdesk.integrations.clickup_mapping import load_field_mapping
+    from dealdesk.integrations.clickup.client import ClickUpClient, RateLimiter
+    from dealdesk.integrations.clickup.mapping import load_field_mapping
     from dealdesk.integrations.endpoints import Endpoint
-    from dealdesk.integrations.slack import SlackGateway
+    from dealdesk.integrations.slack.gateway import SlackGateway
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.runtime.logging import configure_logging
     from dealdesk.runtime.loop import IoLoop
@@ -38,8 +38,8 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
     from dealdesk.runtime.retry import RetryPolicy
     from dealdesk.runtime.settings import Service, Settings
     from dealdesk.runtime.supervision import StartChild, Supervisor
-    from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN
-    from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN
+    from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN
+    from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN
     from dealdesk.store.schema import prepare_database
 
     # Logs go to stderr, as in run.py: stdout carries only the READY line the parent waits for
@@ -100,7 +100,7 @@ def test_a_kill_9_right_after_202_still_starts_the_campaign_after_restart(
 ):
     import sqlite3
 
-    from dealdesk.sandbox.clickup import FakeClickUp
+    from dealdesk.sandbox.clickup.fake import FakeClickUp
     from tests.actors.test_clickup_ingress import FORM
 
     clickup = FakeClickUp()

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from dealdesk.cli import main
+from dealdesk.app.cli import main
 from dealdesk.errors import ConfigError
-from dealdesk.integrations.clickup_config import (
+from dealdesk.integrations.clickup.config import (
     load_stored_webhook,
     resolve_list_id,
     resolve_webhook_secret,
 )
 from dealdesk.runtime.settings import Settings
-from dealdesk.sandbox.clickup import FakeClickUp
+from dealdesk.sandbox.clickup.fake import FakeClickUp
 from tests.actors.test_clickup_ingress import ClickUpRig
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "example_campaign.yaml"

@@ -8,12 +8,12 @@ import pytest
 from pydantic import SecretStr
 
 from dealdesk.errors import UpstreamError
-from dealdesk.integrations.clickup import ClickUpClient, RateLimiter, limiter_for
+from dealdesk.integrations.clickup.client import ClickUpClient, RateLimiter, limiter_for
 from dealdesk.integrations.endpoints import Endpoint
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.base import Fault
-from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN, FakeClickUp, rate_limited
+from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN, FakeClickUp, rate_limited
 
 
 class FakeTime:

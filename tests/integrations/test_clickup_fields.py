@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dealdesk.integrations.clickup_fields import FieldError, FieldValue, decode_field, decode_fields
+from dealdesk.integrations.clickup.fields import FieldError, FieldValue, decode_field, decode_fields
 
 DROP_DOWN = {
     "options": [

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from dealdesk.domain.campaign import DeliverableType, Platform
 from dealdesk.errors import ConfigError
-from dealdesk.integrations.clickup_mapping import CampaignRejected, load_field_mapping, map_task
-from dealdesk.integrations.clickup_terms import (
+from dealdesk.integrations.clickup.mapping import CampaignRejected, load_field_mapping, map_task
+from dealdesk.integrations.clickup.terms import (
     influencer_key,
     parse_deliverables,
     parse_influencers,
 )
-from dealdesk.sandbox import clickup_data as data
+from dealdesk.sandbox.clickup import data
 
 MAPPING = load_field_mapping(Path("config/campaign_fields.yaml"))
 GOOD = {

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
+from dealdesk.app.lease import DataDirLease, holder_pid
 from dealdesk.errors import LeaseHeld
-from dealdesk.runtime.lease import DataDirLease, holder_pid
 
 
 def test_a_second_holder_is_refused_with_the_first_ones_pid(data_dir):
@@ -29,7 +29,7 @@ def test_a_second_holder_is_refused_with_the_first_ones_pid(data_dir):
 
 def test_a_lease_left_by_a_killed_process_is_taken_over(data_dir):
     script = (
-        "import sys; from pathlib import Path; from dealdesk.runtime.lease import DataDirLease;"
+        "import sys; from pathlib import Path; from dealdesk.app.lease import DataDirLease;"
         f"DataDirLease(Path({str(data_dir)!r})).acquire(); print('held', flush=True); sys.stdin.read()"
     )
     child = subprocess.Popen(

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from dealdesk.errors import UpstreamError
-from dealdesk.integrations.slack import SlackGateway
+from dealdesk.integrations.slack.gateway import SlackGateway
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.retry import HttpStatusError, RetryPolicy, classify, retry_after_from_headers
 from dealdesk.sandbox.base import Fault
-from dealdesk.sandbox.slack import FakeSlack
+from dealdesk.sandbox.slack.fake import FakeSlack
 from tests.conftest import slack_gateway
 
 

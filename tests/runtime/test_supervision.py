@@ -15,7 +15,7 @@ from dealdesk.runtime.actor import BaseActor, DumpState
 from dealdesk.runtime.context import RuntimeContext
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.supervision import ChildSpec, StartChild, StopChild, Supervisor
-from dealdesk.sandbox.slack import FakeSlack
+from dealdesk.sandbox.slack.fake import FakeSlack
 from tests.conftest import slack_gateway
 
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from dealdesk.app.boot import System
+from dealdesk.app.dump import fetch_tree
+from dealdesk.app.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
 from dealdesk.errors import LeaseHeld
-from dealdesk.runtime.boot import System
-from dealdesk.runtime.dump import fetch_tree
-from dealdesk.runtime.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
 from dealdesk.runtime.settings import Service
-from dealdesk.sandbox.clickup import FakeClickUp
-from dealdesk.sandbox.slack import FakeSlack
+from dealdesk.sandbox.clickup.fake import FakeClickUp
+from dealdesk.sandbox.slack.fake import FakeSlack
 
 REPO = Path(__file__).resolve().parents[2]
 

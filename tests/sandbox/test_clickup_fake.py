@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from dealdesk.sandbox.clickup import FakeClickUp
+from dealdesk.sandbox.clickup.fake import FakeClickUp
 
 
 class Receiver:

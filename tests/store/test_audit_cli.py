@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dealdesk.actors.audit_writer import AuditWriter
-from dealdesk.cli import main
+from dealdesk.app.cli import main
 from dealdesk.store import AppendAudit
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,7 +103,7 @@ def test_the_data_dir_defaults_to_the_setting(trail):
     ],
 )
 def test_a_bad_flag_value_is_one_line_and_exit_status_2(trail, args, message, capsys):
-    # In-process through the same entry point (run.py calls dealdesk.cli.main), to keep it fast.
+    # In-process through the same entry point (run.py calls dealdesk.app.cli.main), to keep it fast.
     assert main(["audit", "--data-dir", str(trail), *args]) == 2
     out, err = capsys.readouterr()
     assert out == ""

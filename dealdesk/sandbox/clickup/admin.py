@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from dealdesk.sandbox.clickup import FakeClickUp
+    from dealdesk.sandbox.clickup.fake import FakeClickUp
 
 __all__ = ["add_admin_routes"]
 

@@ -28,9 +28,9 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from dealdesk.sandbox import clickup_data as data
 from dealdesk.sandbox.base import FakeServer, Fault
-from dealdesk.sandbox.clickup_admin import add_admin_routes
+from dealdesk.sandbox.clickup import data
+from dealdesk.sandbox.clickup.admin import add_admin_routes
 
 __all__ = ["SANDBOX_CLICKUP_TOKEN", "Delivery", "FakeClickUp", "rate_limited", "sign"]
 

@@ -1,28 +1,21 @@
-"""What changed between a started campaign and its ClickUp task now, and what the team is told.
+"""What the team is told in Slack, one function per event: the copy lives here and nowhere else.
 
-Pure functions: :func:`campaign_changes` compares two campaigns (influencers by identity, every
-other term by value); the ``*_text`` functions write the Slack messages, one per event, naming
-each field and value so nobody has to open ClickUp to know what went wrong.
+Pure functions returning Slack mrkdwn; each names every field and value, so nobody has to open
+ClickUp to know what went wrong or what changed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from dealdesk.integrations.clickup_fields import short_repr
-from dealdesk.integrations.clickup_terms import influencer_key
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from dealdesk.domain.campaign import Campaign
-    from dealdesk.integrations.clickup_fields import FieldError
+    from dealdesk.domain.changes import CampaignChanges
+    from dealdesk.integrations.clickup.fields import FieldError
 
 __all__ = [
-    "CampaignChanges",
-    "TermChange",
-    "campaign_changes",
     "influencers_added_text",
     "paused_text",
     "rejected_text",
@@ -31,42 +24,6 @@ __all__ = [
 ]
 
 _MAX_LISTED = 30
-
-
-@dataclass(frozen=True)
-class TermChange:
-    term: str
-    before: Any
-    after: Any
-
-    def __str__(self) -> str:
-        return f"{self.term}: {short_repr(self.before)} → {short_repr(self.after)}"
-
-
-@dataclass(frozen=True)
-class CampaignChanges:
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
-    terms: tuple[TermChange, ...]
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.terms)
-
-
-def campaign_changes(old: Campaign, new: Campaign) -> CampaignChanges:
-    old_keys = {influencer_key(i) for i in old.influencers}
-    new_keys = {influencer_key(i) for i in new.influencers}
-    added = tuple(i for i in new.influencers if influencer_key(i) not in old_keys)
-    removed = tuple(i for i in old.influencers if influencer_key(i) not in new_keys)
-    before = old.model_dump(mode="json", exclude={"influencers", "id"})
-    after = new.model_dump(mode="json", exclude={"influencers", "id"})
-    terms = tuple(
-        TermChange(term, before.get(term), after.get(term))
-        for term in sorted(set(before) | set(after))
-        if before.get(term) != after.get(term)
-    )
-    return CampaignChanges(added, removed, terms)
 
 
 def _bullets(lines: Iterable[object]) -> str:

@@ -40,7 +40,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     # Imported here: the commands that only read the database do not pay for the runtime.
-    from dealdesk.runtime.boot import System  # noqa: PLC0415
+    from dealdesk.app.boot import System  # noqa: PLC0415
     from dealdesk.runtime.logging import configure_logging  # noqa: PLC0415
 
     configure_logging(settings.log_level)

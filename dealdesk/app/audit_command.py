@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _usage(message: str) -> Exception:
-    from dealdesk.cli import UsageError  # noqa: PLC0415 - the CLI root imports this module
+    from dealdesk.app.cli import UsageError  # noqa: PLC0415 - the CLI root imports this module
 
     return UsageError(message)
 

@@ -28,15 +28,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import yaml
 from pydantic import SecretStr
 
-from dealdesk.cli import UsageError
+from dealdesk.app.cli import UsageError
+from dealdesk.app.paths import RUNTIME_FILE
 from dealdesk.errors import UpstreamError
-from dealdesk.integrations.clickup import ClickUpClient
-from dealdesk.integrations.clickup_config import WEBHOOK_FILE, StoredWebhook, store_webhook
+from dealdesk.integrations.clickup.client import ClickUpClient
+from dealdesk.integrations.clickup.config import WEBHOOK_FILE, StoredWebhook, store_webhook
 from dealdesk.integrations.endpoints import REAL_BASES, Endpoint
-from dealdesk.runtime.paths import RUNTIME_FILE
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service, Settings, load_settings
-from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN
+from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN
 
 if TYPE_CHECKING:
     import argparse

@@ -26,17 +26,14 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["FieldError", "FieldValue", "decode_field", "decode_fields", "short_repr"]
+from dealdesk.domain.changes import short_repr
+
+__all__ = ["FieldError", "FieldValue", "decode_field", "decode_fields"]
 
 _TEXT_TYPES = frozenset({"short_text", "text", "email", "url", "phone"})
 # Dates ClickUp can hold: 1970 to 9999 (beyond that datetime cannot represent them anyway).
 _MAX_MS = 253_402_300_799_999
 _MAX_TEXT = 20_000
-
-
-def short_repr(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)

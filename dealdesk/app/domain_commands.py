@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from dealdesk.cli import UsageError
+from dealdesk.app.cli import UsageError
+from dealdesk.app.config_files import load_policy
 from dealdesk.domain.campaign import (
     Campaign,
     CpmRange,
@@ -33,7 +34,6 @@ from dealdesk.domain.pricing import plan_prices
 from dealdesk.domain.reader import read_reply
 from dealdesk.domain.validation import problems_of
 from dealdesk.errors import ConfigError
-from dealdesk.runtime.config_files import load_policy
 
 if TYPE_CHECKING:
     import argparse

@@ -17,9 +17,10 @@ import yaml
 from pydantic import ValidationError
 
 from dealdesk.domain.campaign import Campaign, Platform
+from dealdesk.domain.changes import short_repr
 from dealdesk.errors import ConfigError, InvalidInput
-from dealdesk.integrations import clickup_terms as terms
-from dealdesk.integrations.clickup_fields import FieldError, FieldValue, decode_fields, short_repr
+from dealdesk.integrations.clickup import terms
+from dealdesk.integrations.clickup.fields import FieldError, FieldValue, decode_fields
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

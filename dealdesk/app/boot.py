@@ -28,25 +28,25 @@ from dealdesk.actors.campaign_supervisor import campaign_supervisor_spec
 from dealdesk.actors.clickup_ingress import ACTIVE, clickup_ingress_spec
 from dealdesk.actors.error_reporter import error_reporter_spec
 from dealdesk.actors.runtime_supervisor import RuntimeSupervisor
+from dealdesk.app.lease import DataDirLease
+from dealdesk.app.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
 from dealdesk.domain import Campaign
 from dealdesk.http.app import HttpState, build_app
 from dealdesk.http.clickup_webhook import WEBHOOK_PATH, clickup_webhook_routes
-from dealdesk.integrations.clickup import ClickUpClient
-from dealdesk.integrations.clickup_config import resolve_list_id, resolve_webhook_secret
-from dealdesk.integrations.clickup_mapping import load_field_mapping
+from dealdesk.integrations.clickup.client import ClickUpClient
+from dealdesk.integrations.clickup.config import resolve_list_id, resolve_webhook_secret
+from dealdesk.integrations.clickup.mapping import load_field_mapping
 from dealdesk.integrations.endpoints import resolve_endpoints
-from dealdesk.integrations.slack import SlackGateway
+from dealdesk.integrations.slack.gateway import SlackGateway
 from dealdesk.runtime.clock import Clock, SystemClock
 from dealdesk.runtime.context import RuntimeContext
-from dealdesk.runtime.lease import DataDirLease
 from dealdesk.runtime.logging import register_secrets
 from dealdesk.runtime.loop import IoLoop
-from dealdesk.runtime.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
 from dealdesk.runtime.registry import ROOT
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.runtime.supervision import ChildSpec, StartChild
-from dealdesk.sandbox.clickup import FakeClickUp
+from dealdesk.sandbox.clickup.fake import FakeClickUp
 from dealdesk.sandbox.manager import Sandbox
 from dealdesk.store import StoreReader, database_path, prepare_database
 from dealdesk.store.queries import campaigns_query

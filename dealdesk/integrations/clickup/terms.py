@@ -13,9 +13,9 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from dealdesk.domain.campaign import DeliverableType, Platform
+from dealdesk.domain.identity import influencer_key
 
 __all__ = [
-    "influencer_key",
     "parse_amount",
     "parse_bool",
     "parse_date",
@@ -202,17 +202,6 @@ def parse_deliverables(value: object, platform: Platform | None) -> tuple[dict[s
     if not totals:
         raise ValueError("lists no deliverable")
     return tuple({"kind": k.value, "quantity": q} for k, q in totals.items())
-
-
-def influencer_key(entry: str) -> str:
-    """The identity of a list entry: emails and handles case-folded, names' spacing collapsed.
-
-    Two entries with the same key are the same influencer, so an update never starts them twice.
-    """
-    text = unicodedata.normalize("NFKC", entry).strip()
-    if "<" in text and text.endswith(">"):
-        text = text[text.rindex("<") + 1 : -1]
-    return " ".join(text.casefold().split())
 
 
 def parse_influencers(value: object) -> tuple[str, ...]:

@@ -22,11 +22,11 @@ __all__ = ["COMMANDS", "main"]
 
 # Modules that each register one or more subcommands, in the order `--help` lists them.
 COMMANDS: tuple[str, ...] = (
-    "dealdesk.runtime.cli_run",
-    "dealdesk.runtime.dump",
-    "dealdesk.runtime.cli_domain",
-    "dealdesk.store.cli",
-    "dealdesk.integrations.clickup_cli",
+    "dealdesk.app.run",
+    "dealdesk.app.dump",
+    "dealdesk.app.domain_commands",
+    "dealdesk.app.audit_command",
+    "dealdesk.app.clickup_commands",
 )
 
 

@@ -14,9 +14,9 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
-from dealdesk.runtime.cli_run import settings_from_args
-from dealdesk.runtime.lease import holder_pid
-from dealdesk.runtime.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
+from dealdesk.app.lease import holder_pid
+from dealdesk.app.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
+from dealdesk.app.run import settings_from_args
 
 if TYPE_CHECKING:
     import argparse

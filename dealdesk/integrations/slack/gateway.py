@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from dealdesk.integrations.slack.errors import classify_slack
 from dealdesk.runtime.logging import redact_text
 
 if TYPE_CHECKING:
@@ -66,7 +67,9 @@ class SlackGateway:
         async def call() -> str:
             return await self.post_once(channel, text, blocks=blocks, thread_ts=thread_ts)
 
-        return await self._policy.call("slack", "chat.postMessage", call, report=self._report)
+        return await self._policy.call(
+            "slack", "chat.postMessage", call, report=self._report, classify=classify_slack
+        )
 
     async def post_once(
         self,

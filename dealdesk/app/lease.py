@@ -12,8 +12,8 @@ import fcntl
 import os
 from typing import TYPE_CHECKING
 
+from dealdesk.app.paths import LOCK_FILE
 from dealdesk.errors import LeaseHeld
-from dealdesk.runtime.paths import LOCK_FILE
 
 if TYPE_CHECKING:
     from pathlib import Path
