@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The only reader of the pricing, playbook and escalation files under ``config/``.
 
 Each file is parsed with ``yaml.safe_load`` and validated into its domain model. A missing,

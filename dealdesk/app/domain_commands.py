@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """``read-reply`` and ``price``: how the agent reads and prices, from the command line.
 
 ``python run.py read-reply`` reads one reply from stdin and prints the rule-based reading as JSON.

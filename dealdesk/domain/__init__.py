@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The pure core: money, campaigns, pricing, the CPM tracker, the negotiation table and decide().
 
 Nothing here does I/O or imports an I/O package (a test walks every module's imports); every

@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Reading money as emails write it, and what each amount is for.
 
 ``find_amounts(text)`` returns every amount with its position: "$1,500", "1500", "1,500.00",

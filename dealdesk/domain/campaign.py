@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Campaigns and influencers: the frozen inputs every negotiation is priced from.
 
 A campaign arrives from ClickUp and is validated here; a wrong field is reported with its name and

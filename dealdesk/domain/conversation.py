@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The scratch pad one ``decide()`` call writes on: the next negotiation value plus its effects.
 
 ``Draft`` is created, filled and discarded inside a single pure call; nothing outside sees it

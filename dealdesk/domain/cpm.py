@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The CPM tracker: one per campaign, deciding how far the next negotiation may go.
 
 It records every agreed CPM with the creator's engagement rate and answers ``flexibility()``

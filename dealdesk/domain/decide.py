@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """``decide(negotiation, event, now) -> Decision``: the whole negotiation as one pure function.
 
 Each call looks its edge up in ``TRANSITIONS`` (an illegal one raises ``IllegalTransition`` and

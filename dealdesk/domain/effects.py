@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Effects: what a decision asks the runtime to do, as immutable typed commands.
 
 The negotiator actor commits the new state first, then carries these out in order. Every

@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The check every outgoing email passes: its amounts are exactly the decided ones.
 
 Whoever wrote the words (template or LLM), the text is read back with the same money parser

@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Events the runtime feeds into ``decide()``: immutable typed facts, named in the past tense.
 
 Each event has a ``type`` tag (a JSON round trip keeps it) and an ``event_type`` for the state

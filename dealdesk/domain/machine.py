@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The negotiation state table: ``TRANSITIONS[(state, event type)] -> state``.
 
 Every edge the negotiation can take is listed here and nowhere else; ``decide()`` looks each

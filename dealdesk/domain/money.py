@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Money: ``Decimal`` only, two places, half-up rounding, one currency per campaign.
 
 Every amount the system decides or reads passes through here. Floats are rejected at every model

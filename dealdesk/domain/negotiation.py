@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """One negotiation's state: an immutable value that serialises to JSON and round-trips exactly.
 
 It carries everything ``decide()`` needs and nothing it must fetch: the campaign and influencer

@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Pricing: from views and CPM to the opening offer, the cap and the concession schedule.
 
 ``rate = average views / 1000 x CPM``; a deliverable costs its weight (``config/pricing.yaml``)

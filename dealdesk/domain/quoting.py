@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Separating what the sender wrote from what they quoted, and HTML from text.
 
 Quoted earlier emails ("On ... wrote:", lines starting with ">", "Original Message" and

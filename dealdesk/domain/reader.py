@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The rule-based reply reader: the offline default and, later, the cross-check on the LLM.
 
 ``read_reply(text)`` reads only the sender's own words (``quoting.own_words``), then decides the

@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """What a reply says, as a typed value: the output of the rule-based reader and, later, the LLM.
 
 The policy decides from this and nothing else, so both readers must fill the same fields: the

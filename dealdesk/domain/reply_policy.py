@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The verdict on one reply: accept, counter, answer, wait, escalate, exit, or stop.
 
 Rules, in order (the first that applies wins):

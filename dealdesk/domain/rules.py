@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The negotiation's tunable data: pricing weights, the playbook, the escalation rules.
 
 These are plain validated values; ``dealdesk.app.config_files`` is the only code that reads

@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Turn pydantic's validation errors into sentences that name the field and the offending value.
 
 The ClickUp mapping and the config loaders both surface these to a human (a Slack message, a

@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Words emails use for deliverables, resolved to ``DeliverableType`` with the campaign's platform.
 
 "story" is an Instagram story on an Instagram campaign and a TikTok story on a TikTok one; "video"

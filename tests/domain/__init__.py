@@ -1,1 +1,0 @@
-# Copyright (c) 2026 dealdesk contributors.

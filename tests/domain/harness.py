@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Builders and a conversation driver: tests move negotiations only through real events.
 
 The driver plays the runtime's part: after every decision it confirms each email that asks for

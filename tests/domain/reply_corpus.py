@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Realistic influencer replies with the reading a careful human would give them.
 
 Amount notation: ``"1500"`` is an amount with no stated basis; ``"1200-1500"`` a range;

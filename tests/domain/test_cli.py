@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """``run.py read-reply`` and ``run.py price`` driven from outside, as the team uses them."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The config files load into the domain's rules, or stop start-up saying what is wrong."""
 
 from __future__ import annotations

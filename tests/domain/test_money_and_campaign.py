@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Money is Decimal in cents and campaigns refuse bad input with the field and value named."""
 
 from __future__ import annotations

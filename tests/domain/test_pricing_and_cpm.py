@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """Pricing from views and CPM, and the CPM tracker's flexibility with its reason sentence."""
 
 from __future__ import annotations

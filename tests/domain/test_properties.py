@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The negotiation invariants, proven over random campaigns, influencers and reply sequences.
 
 Every conversation is driven through decide() by real events only (OutreachRequested, EmailSent

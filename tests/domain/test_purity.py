@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """dealdesk.domain is pure: no module in it imports an I/O package."""
 
 from __future__ import annotations

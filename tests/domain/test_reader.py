@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The rule-based reader against a corpus of realistic replies, and the money parser's formats."""
 
 from __future__ import annotations

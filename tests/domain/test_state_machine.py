@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The state table, walked edge by edge through whole conversations driven by real events."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# Copyright (c) 2026 dealdesk contributors.
 """The worked example from dealdesk/domain/pricing.py, number by number.
 
 50,000 average views, CPM range $20-$30, engagement 6%, one Instagram reel, default playbook,
