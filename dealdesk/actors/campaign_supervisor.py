@@ -25,7 +25,7 @@ from dealdesk.domain.identity import influencer_key, negotiation_id
 from dealdesk.runtime.registry import AUDIT_WRITER, campaign_name
 from dealdesk.runtime.supervision import ChildSpec, Supervisor
 from dealdesk.store.errors import StoreError, VersionConflict
-from dealdesk.store.model import EventType
+from dealdesk.store.model import AuditKind
 from dealdesk.store.ops import AppendAudit, Transaction
 from dealdesk.store.queries import negotiations_query
 from dealdesk.store.reader import StoreReader
@@ -153,7 +153,7 @@ class CampaignSupervisor(Supervisor):
                 data={"influencer": entry, "key": influencer_key(entry)},
             )
             audit = AppendAudit(
-                EventType.STATE_TRANSITION,
+                AuditKind.STATE_TRANSITION,
                 campaign_id=self.campaign.id,
                 influencer_name=entry,
                 influencer_email=email,
@@ -191,7 +191,7 @@ class CampaignSupervisor(Supervisor):
                 data=data,
             )
             audit = AppendAudit(
-                EventType.PAUSE,
+                AuditKind.PAUSE,
                 campaign_id=self.campaign.id,
                 influencer_name=row.influencer_name,
                 state_from=row.state,

@@ -45,7 +45,7 @@ from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT, campa
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.supervision import ChildSpec, StartChild
 from dealdesk.store.errors import StoreError
-from dealdesk.store.model import EventType
+from dealdesk.store.model import AuditKind
 from dealdesk.store.ops import AppendAudit, Transaction
 from dealdesk.store.queries import CampaignRecord, campaigns_query, unprocessed_deliveries_query
 from dealdesk.store.reader import StoreReader
@@ -275,7 +275,7 @@ class ClickUpIngress(BaseActor):
         problems = [str(p) for p in rejected.problems]
         self._store(
             AppendAudit(
-                EventType.CAMPAIGN_REJECTED,
+                AuditKind.CAMPAIGN_REJECTED,
                 campaign_id=rejected.task_id,
                 metadata={"task_name": rejected.task_name, "problems": problems,
                           "started": stored is not None},
@@ -298,7 +298,7 @@ class ClickUpIngress(BaseActor):
         self._store(
             Transaction((
                 UpsertCampaign(campaign.id, mapped.task_name or campaign.client, ACTIVE, data),
-                AppendAudit(EventType.CAMPAIGN_START, campaign_id=campaign.id, metadata={
+                AppendAudit(AuditKind.CAMPAIGN_START, campaign_id=campaign.id, metadata={
                     "task_name": mapped.task_name, "influencers": len(campaign.influencers),
                     "source": SOURCE}),
             ))
@@ -319,7 +319,7 @@ class ClickUpIngress(BaseActor):
             "removed_influencers": list(changes.removed),
         }
         audit = AppendAudit(
-            EventType.CAMPAIGN_INFLUENCER_SKIP if not changes.added else EventType.CAMPAIGN_START,
+            AuditKind.CAMPAIGN_INFLUENCER_SKIP if not changes.added else AuditKind.CAMPAIGN_START,
             campaign_id=old.id,
             metadata={"update": True, "added": list(changes.added), **data["unapplied"]},
         )
@@ -347,7 +347,7 @@ class ClickUpIngress(BaseActor):
         self._store(
             Transaction((
                 UpsertCampaign(task_id, stored.name, PAUSED, stored.data),
-                AppendAudit(EventType.PAUSE, campaign_id=task_id,
+                AppendAudit(AuditKind.PAUSE, campaign_id=task_id,
                             metadata={"reason": "clickup_task_deleted", "negotiations": paused}),
             ))
         )  # fmt: skip

@@ -8,7 +8,7 @@ Rules:
   failure (that would loop). While Slack is unreachable, posts wait in order in a queue and go
   out when Slack answers again (a ``FlushReports`` scheduled on the loop retries them).
 - Text is redacted of secrets before it leaves.
-- Every report is also counted in the store's ``errors`` table (``RecordError``: count, first
+- Every report is also counted in the store's ``errors`` table (``CountErrorReport``: count, first
   and last seen, posted or not) and each post opens an ``error`` entry in the audit trail, both
   told to the AuditWriter. Except the store's own failures: a writer that cannot write would be
   asked to write about it, and report that, in a loop; those stay in the log and in Slack. The
@@ -29,8 +29,8 @@ from dealdesk.runtime.logging import redact_text
 from dealdesk.runtime.registry import AUDIT_WRITER, ERROR_REPORTER
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.supervision import ChildSpec
-from dealdesk.store.effect_ops import MarkErrorPosted, RecordError
-from dealdesk.store.model import EventType
+from dealdesk.store.effect_ops import CountErrorReport, MarkErrorPosted
+from dealdesk.store.model import AuditKind
 from dealdesk.store.ops import AppendAudit, StoreOp
 
 if TYPE_CHECKING:
@@ -174,8 +174,8 @@ class ErrorReporter(BaseActor):
         }
 
 
-def _count(report: ErrorReport) -> RecordError:
-    return RecordError(
+def _count(report: ErrorReport) -> CountErrorReport:
+    return CountErrorReport(
         _key(report),
         report.service[:200],
         report.operation[:200],
@@ -186,7 +186,7 @@ def _count(report: ErrorReport) -> RecordError:
 
 def _audit_entry(report: ErrorReport, posted: str) -> AppendAudit:
     return AppendAudit(
-        EventType.ERROR,
+        AuditKind.ERROR,
         metadata={
             "what": "error_reported",
             "service": report.service,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealdesk.errors import ConfigError, InvalidInput
 from dealdesk.store.errors import StoreError
-from dealdesk.store.model import EventType
+from dealdesk.store.model import AuditKind
 from dealdesk.store.queries import MAX_LIMIT, AuditEntry, AuditFilter, AuditPage
 from dealdesk.store.reader import StoreReader
 from dealdesk.store.schema import DB_FILENAME
@@ -101,9 +101,9 @@ def audit_filter_from_args(args: argparse.Namespace, now: datetime) -> AuditFilt
     event_type = None
     if args.event_type is not None:
         try:
-            event_type = EventType(args.event_type.strip().lower())
+            event_type = AuditKind(args.event_type.strip().lower())
         except ValueError:
-            known = ", ".join(sorted(e.value for e in EventType))
+            known = ", ".join(sorted(e.value for e in AuditKind))
             raise _usage(f"unknown --event-type {args.event_type!r} (known: {known})") from None
     for flag, value in (("--influencer", args.influencer), ("--campaign", args.campaign)):
         if value is not None and not value.strip():

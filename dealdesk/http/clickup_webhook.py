@@ -46,7 +46,7 @@ from dealdesk.runtime.loop import LoopAsk, LoopReply
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
 from dealdesk.store.clickup_deliveries import MAX_BATCH, RecordDeliveries
 from dealdesk.store.errors import StoreError
-from dealdesk.store.model import EventType
+from dealdesk.store.model import AuditKind
 from dealdesk.store.ops import AppendAudit
 from dealdesk.store.record_ops import DeliveryRecorded, RecordDelivery
 
@@ -226,7 +226,7 @@ class _Webhook:
             ctx.registry.tell(
                 AUDIT_WRITER,
                 AppendAudit(
-                    EventType.ERROR,
+                    AuditKind.ERROR,
                     metadata={
                         "what": "clickup_webhook_signature_refused",
                         "reason": reason,

@@ -28,11 +28,11 @@ __all__ = [
     "AddReminder",
     "CancelReminder",
     "CancelReminders",
+    "CountErrorReport",
     "InsertOutbox",
     "MarkErrorPosted",
     "MarkReminderFired",
     "OutboxInserted",
-    "RecordError",
     "SetMailCursor",
     "UpdateOutbox",
 ]
@@ -193,7 +193,7 @@ class MarkReminderFired(StoreOp[bool]):
 
 
 @dataclass(frozen=True, slots=True)
-class RecordError(StoreOp[int]):
+class CountErrorReport(StoreOp[int]):
     """Count one occurrence of a failure by fingerprint; answers the running count."""
 
     fingerprint: str

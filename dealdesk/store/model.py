@@ -13,8 +13,8 @@ from enum import StrEnum
 from dealdesk.errors import InvalidInput
 
 __all__ = [
+    "AuditKind",
     "Direction",
-    "EventType",
     "OutboxStatus",
     "ReminderStatus",
     "iso_ms",
@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-class EventType(StrEnum):
+class AuditKind(StrEnum):
     """What an audit entry records. Add members here; the column is plain text (no migration)."""
 
     EMAIL_SENT = "email_sent"

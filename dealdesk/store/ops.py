@@ -24,9 +24,10 @@ from pathlib import PurePath
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
+from dealdesk.domain.identity import influencer_key
 from dealdesk.errors import InvalidInput
 from dealdesk.store.errors import StoreError
-from dealdesk.store.model import Direction, EventType, iso_ms
+from dealdesk.store.model import AuditKind, Direction, iso_ms
 
 __all__ = [
     "AUDIT_SEQ_BITS",
@@ -41,9 +42,9 @@ __all__ = [
     "Transaction",
     "append_plan",
     "audit_id_floor",
+    "audit_key",
     "check_text",
     "epoch_ms",
-    "influencer_key",
     "required_text",
     "to_json",
 ]
@@ -181,11 +182,12 @@ def audit_id_floor(moment: datetime) -> int:
     return min(max(epoch_ms(moment), 0) << AUDIT_SEQ_BITS, _MAX_ID)
 
 
-def influencer_key(name: str | None, email: str | None) -> str | None:
-    """How an audit entry's influencer is indexed: the email if known, else the name."""
+def audit_key(name: str | None, email: str | None) -> str | None:
+    """How an audit entry's influencer is indexed: the identity of the email if known, else of
+    the name (:func:`~dealdesk.domain.identity.influencer_key`, the one identity)."""
     for value in (email, name):
         if value is not None and value.strip():
-            return value.strip().lower()
+            return influencer_key(value)
     return None
 
 
@@ -198,7 +200,7 @@ class AppendAudit(StoreOp[None]):
     The fields after ``ts`` are the entry as stored, computed once here (on the caller's thread).
     """
 
-    event_type: EventType | str
+    event_type: AuditKind | str
     campaign_id: str | None = None
     influencer_name: str | None = None
     influencer_email: str | None = None
@@ -221,7 +223,7 @@ class AppendAudit(StoreOp[None]):
 
     def __post_init__(self) -> None:
         try:
-            event = EventType(self.event_type)
+            event = AuditKind(self.event_type)
         except ValueError:
             raise InvalidInput(f"unknown audit event type {self.event_type!r}") from None
         direction = None
@@ -267,7 +269,7 @@ class AppendAudit(StoreOp[None]):
         object.__setattr__(self, "event_type", event)
         object.__setattr__(self, "direction", direction)
         object.__setattr__(self, "stored_ts", stored_ts)
-        object.__setattr__(self, "key", influencer_key(self.influencer_name, self.influencer_email))
+        object.__setattr__(self, "key", audit_key(self.influencer_name, self.influencer_email))
         object.__setattr__(self, "values", values)
         object.__setattr__(self, "influencer_pair", (name, email) if name and email else None)
 

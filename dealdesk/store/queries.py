@@ -16,8 +16,9 @@ from collections.abc import Generator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from dealdesk.domain.identity import influencer_key
 from dealdesk.errors import InvalidInput
-from dealdesk.store.model import EventType, iso_ms
+from dealdesk.store.model import AuditKind, iso_ms
 from dealdesk.store.ops import audit_id_floor
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class AuditFilter:
     campaign_id: str | None = None
     since: datetime | None = None
     until: datetime | None = None
-    event_type: EventType | None = None
+    event_type: AuditKind | None = None
     limit: int = 50
     offset: int = 0
 
@@ -98,7 +99,7 @@ class AuditFilter:
             params.append(self.campaign_id)
         if self.event_type is not None:
             clauses.append("event_type = ?")
-            params.append(EventType(self.event_type).value)
+            params.append(AuditKind(self.event_type).value)
         if self.since is not None:  # an id is its time: ts >= since is id >= since's floor
             clauses.append("id >= ?")
             params.append(audit_id_floor(self.since))
@@ -174,14 +175,14 @@ def audit_count_query(audit: AuditFilter, ref: int | None = None) -> Query[int]:
 
 
 def influencer_keys_query(influencer: str) -> Query[list[str]]:
-    """Every ``influencer_key`` an influencer's entries may carry: the name or email asked for,
-    and the emails seen with that name (or the names seen with that email)."""
+    """Every audit key (``ops.audit_key``) an influencer's entries may carry: the name or email
+    asked for, and the emails seen with that name (or the names seen with that email)."""
     value = influencer.strip()
     by_email = "@" in value
     other, column = ("name", "email") if by_email else ("email", "name")
 
     def convert(rows: Rows) -> list[str]:
-        keys = {value.lower()} | {str(row[0]).strip().lower() for row in rows}
+        keys = {influencer_key(value)} | {influencer_key(str(row[0])) for row in rows}
         return sorted(keys)
 
     return Query(f"SELECT {other} FROM audit_influencers WHERE {column} = ?", (value,), convert)  # noqa: S608

@@ -15,7 +15,7 @@ from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.sandbox.base import Fault
-from dealdesk.store.model import EventType
+from dealdesk.store.model import AuditKind
 from dealdesk.store.queries import AuditFilter
 from dealdesk.store.reader import StoreReader
 from dealdesk.store.schema import database_path
@@ -110,7 +110,7 @@ def stored(ctx, writer):
     writer.ask(Flush(), timeout=10)  # everything told before is committed
     with StoreReader(database_path(ctx.settings)) as reader:
         errors = reader.errors()
-        audited = reader.audit(AuditFilter(event_type=EventType.ERROR))
+        audited = reader.audit(AuditFilter(event_type=AuditKind.ERROR))
     return errors, audited
 
 

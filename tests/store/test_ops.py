@@ -14,13 +14,13 @@ from dealdesk.store import (
     AppendAudit,
     CancelReminder,
     CancelReminders,
+    CountErrorReport,
     InsertOutbox,
     MarkDeliveryProcessed,
     MarkErrorPosted,
     MarkReminderFired,
     OutboxStatus,
     RecordDelivery,
-    RecordError,
     SaveNegotiation,
     SetMailCursor,
     StoreError,
@@ -111,7 +111,7 @@ def test_reminders_are_added_rescheduled_cancelled_fired_and_listed_when_due(app
 
 
 def test_errors_are_counted_by_fingerprint_and_marked_posted(apply, db_path):
-    error = RecordError("slack:post:timeout", "slack", "post", "timeout", "timed out")
+    error = CountErrorReport("slack:post:timeout", "slack", "post", "timeout", "timed out")
     assert [result(apply(error, now=f"2026-11-22T09:00:0{i}.000Z")) for i in range(3)] == [1, 2, 3]
     result(apply(MarkErrorPosted("slack:post:timeout")))
     with StoreReader(db_path) as reader:

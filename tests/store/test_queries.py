@@ -14,7 +14,7 @@ from dealdesk.store import (
     AppendAudit,
     AsyncStoreReader,
     AuditFilter,
-    EventType,
+    AuditKind,
     StoreError,
     StoreMissing,
     StoreReader,
@@ -87,7 +87,7 @@ def test_an_influencer_with_entries_under_name_and_email_is_paged_as_one_trail(a
 
 def test_filters_combine_and_the_total_counts_every_match_beyond_the_page(filled):
     with StoreReader(filled) as reader:
-        page = reader.audit(AuditFilter(campaign_id="c1", event_type=EventType.EMAIL_SENT))
+        page = reader.audit(AuditFilter(campaign_id="c1", event_type=AuditKind.EMAIL_SENT))
         assert ids(page) == [4, 1]
         page = reader.audit(AuditFilter(campaign_id="c1", limit=2, offset=1))
         assert (ids(page), page.total) == ([5, 4], 5)

@@ -14,7 +14,7 @@ from dealdesk.runtime.actor import ChildFailed
 from dealdesk.store import (
     SCHEMA_VERSION,
     AuditFilter,
-    EventType,
+    AuditKind,
     SchemaTooNew,
     StoreError,
     StoreReader,
@@ -134,7 +134,7 @@ PLANS = {
     "campaign": (AuditFilter(campaign_id="c1"), None, "INDEX audit_by_campaign (campaign_id=?)"),
     "campaign-until": (AuditFilter(campaign_id="c1", until=NOV_1), None,
                        "INDEX audit_by_campaign (campaign_id=? AND rowid<?)"),
-    "event-type": (AuditFilter(event_type=EventType.EMAIL_SENT), None,
+    "event-type": (AuditFilter(event_type=AuditKind.EMAIL_SENT), None,
                    "INDEX audit_by_event_type (event_type=?)"),
     "since": (AuditFilter(since=NOV_1), None, "USING INTEGER PRIMARY KEY (rowid>?)"),
     "all": (AuditFilter(), None, "SCAN audit_log"),
