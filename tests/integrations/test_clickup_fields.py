@@ -164,3 +164,73 @@ def test_no_value_of_any_type_makes_the_decoder_raise(kind, value, config):
     assert isinstance(result, FieldValue | FieldError)
     if isinstance(result, FieldError):
         assert str(result).startswith("F: ")
+
+
+def shown(kind, value, type_config=None):
+    result = decode_field(field(kind, value, type_config))
+    assert isinstance(result, FieldValue), result
+    return result.shown
+
+
+def test_every_field_type_is_shown_as_clickup_shows_it_to_a_person():
+    users = [{"id": 1, "username": "ann", "email": "ann@x.example"}, {"id": 2, "username": "bo"}]
+    assert shown("drop_down", 1, DROP_DOWN) == '"TikTok"'
+    assert shown("drop_down", "a1", DROP_DOWN) == '"Instagram"'
+    assert shown("labels", ["l2", "l1"], LABELS) == '"Tech", "Beauty"'
+    assert shown("number", "8") == "8"
+    assert shown("currency", "1500.50", {"currency_type": "EUR"}) == "1500.50 EUR"
+    assert shown("date", "1767182400000") == "2025-12-31"
+    assert shown("checkbox", "true") == "checked"
+    assert shown("checkbox", False) == "unchecked"
+    assert shown("users", users) == '"ann@x.example", "bo"'
+    assert shown("tasks", [{"id": "t1", "name": "Brief"}]) == '"Brief"'
+    assert shown("emoji", "4", {"count": 5}) == "4 of 5"
+    assert shown("location", {"formatted_address": "Main St"}) == '"Main St"'
+    assert shown("manual_progress", {"current": "50", "percent_completed": 0.5}) == "50%"
+    assert shown("short_text", "Lumen") == '"Lumen"'
+    assert shown("text", "1 reel\n2 stories") == '"1 reel ⏎ 2 stories"'
+
+
+def test_a_number_sent_as_a_float_is_shown_as_typed_not_as_a_float_repr():
+    assert shown("currency", 12000.0, {"currency_type": "USD"}) == "12000 USD"
+    assert shown("number", 12000.0) == "12000"
+    assert shown("number", 0.1) == "0.1"
+    assert shown("number", 3) == "3"
+
+
+def test_an_error_shows_the_value_a_person_chose_never_the_option_encoding():
+    error = decode_field(field("drop_down", 7, DROP_DOWN, name="Platform"))
+    assert isinstance(error, FieldError)
+    assert error.raw == 7
+    assert "Instagram, TikTok" in str(error)
+    assert "orderindex" not in str(error)
+    labels = decode_field(field("labels", ["zz"], LABELS, name="Categories"))
+    assert isinstance(labels, FieldError)
+    assert "zz" not in str(labels)
+    assert "Beauty, Tech" in str(labels)
+
+
+def test_a_value_that_cannot_be_decoded_is_shown_as_sent():
+    assert str(decode_field(field("number", "eight", name="CPM"))) == (
+        'CPM: number value is not a number (got "eight")'
+    )
+    assert str(decode_field(field("date", "tomorrow", name="Timeline"))).endswith(
+        '(got "tomorrow")'
+    )
+
+
+@given(
+    kind=st.sampled_from(TYPES),
+    value=json_values,
+    config=st.sampled_from([None, DROP_DOWN, LABELS, {"count": "x"}, []]),
+)
+def test_every_set_value_has_text_to_show_and_errors_never_show_option_encodings(
+    kind, value, config
+):
+    result = decode_field(field(kind, value, config))
+    if isinstance(result, FieldValue) and result.value is not None:
+        assert isinstance(result.shown, str)
+        assert result.shown
+    if isinstance(result, FieldError):
+        assert "orderindex" not in str(result)
+        assert result.shown is None or isinstance(result.shown, str)

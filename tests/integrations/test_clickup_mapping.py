@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from dealdesk.domain.campaign import DeliverableType, Platform
 from dealdesk.errors import ConfigError
-from dealdesk.integrations.clickup.mapping import CampaignRejected, load_field_mapping, map_task
+from dealdesk.integrations.clickup.mapping import (
+    CampaignRejected,
+    FieldMapping,
+    load_field_mapping,
+    map_task,
+)
 from dealdesk.integrations.clickup.terms import (
     influencer_key,
     parse_deliverables,
@@ -141,6 +146,52 @@ def test_deliverables_read_as_people_write_them():
     )
     with pytest.raises(ValueError, match=r"tiktok has no reel|not a deliverable"):
         parse_deliverables("tiktok reel", Platform.TIKTOK)
+
+
+def test_an_unsupported_platform_option_is_named_by_its_label_not_its_orderindex():
+    raw_task = task(GOOD, raw={"Platform": 3})
+    for element in raw_task["custom_fields"]:
+        if element["name"] == "Platform":
+            options = element["type_config"]["options"]
+            options.append({"id": "opt-pin", "name": "Pinterest", "color": None, "orderindex": 3})
+    with pytest.raises(CampaignRejected) as caught:
+        map_task(raw_task, MAPPING)
+    [platform] = [p for p in caught.value.problems if p.field == "Platform"]
+    assert str(platform).endswith('(got "Pinterest")')
+    assert "got 3" not in str(platform)
+    assert platform.raw == 3  # ClickUp's own value stays available to code
+
+
+def test_a_budget_sent_as_a_float_is_shown_as_the_number_typed():
+    problems = rejection(GOOD, raw={"Budget": -12000.0})
+    assert problems == ["Budget: must be above zero (got -12000 USD)"]
+
+
+def test_a_model_error_shows_the_one_field_behind_it_not_the_campaigns_data():
+    problems = rejection({**GOOD, "Usage Rights (days)": "5000"})
+    assert len(problems) == 1
+    assert problems[0].startswith("Usage Rights (days):")
+    assert problems[0].endswith("(got 5000)")
+
+
+def test_dates_in_an_error_are_iso_dates_not_epoch_milliseconds():
+    raw_task = task(GOOD)
+    [timeline] = [f for f in raw_task["custom_fields"] if f["name"] == "Timeline"]
+    # a second date field, set to 2026-12-25: after the Timeline's end date, 2026-12-20
+    start = {**timeline, "id": "f-start", "name": "Start Date", "value": "1798200000000"}
+    raw_task["custom_fields"].append(start)
+    fields = {**MAPPING.fields, "Start Date": "timeline_start"}
+    with pytest.raises(CampaignRejected) as caught:
+        map_task(raw_task, FieldMapping(fields, MAPPING.required))
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.endswith("(got Timeline 2026-12-20, Start Date 2026-12-25)")
+
+
+def test_deliverables_for_another_platform_are_named_as_people_write_them():
+    [problem] = rejection({**GOOD, "Target Deliverables": "2 YouTube shorts"})
+    assert problem.startswith("Target Deliverables: YouTube short is not for Instagram")
+    assert "youtube_short" not in problem
+    assert problem.endswith('(got "2 YouTube shorts")')
 
 
 def test_a_mapping_file_with_an_unknown_term_fails_clearly(tmp_path):

@@ -16,6 +16,10 @@ defensively (wire formats in ``reference-wire-formats.md`` §1):
 A field with no ``value`` key (or a ``null`` value) is unset: :attr:`FieldValue.value` is ``None``.
 Nothing here raises on odd input: a bad value becomes a :class:`FieldError` naming the field, what
 was wrong and the offending value, so the caller can list every problem at once.
+
+Every value also gets :attr:`FieldValue.shown`, the value as the person sees it in ClickUp (the
+option's name, ``2026-12-20``, ``12000 USD``), which is what error messages print: the wire value
+(an ``orderindex``, unix ms, a float) means nothing to whoever has to fix the field.
 """
 
 from __future__ import annotations
@@ -28,43 +32,83 @@ from typing import Any
 
 from dealdesk.domain.changes import short_repr
 
-__all__ = ["FieldError", "FieldValue", "decode_field", "decode_fields"]
+__all__ = ["FieldError", "FieldValue", "decode_field", "decode_fields", "quoted", "shown_value"]
 
 _TEXT_TYPES = frozenset({"short_text", "text", "email", "url", "phone"})
 # Dates ClickUp can hold: 1970 to 9999 (beyond that datetime cannot represent them anyway).
 _MAX_MS = 253_402_300_799_999
 _MAX_TEXT = 20_000
+_MAX_SHOWN = 80
 
 
 @dataclass(frozen=True)
 class FieldError:
-    """One problem with one field: ``field`` is the ClickUp field's name (or a campaign term)."""
+    """One problem with one field: ``field`` is the ClickUp field's name (or a campaign term).
+
+    ``shown`` is the offending value as the person sees it in ClickUp, ready to print (see
+    :func:`shown_value`); ``raw`` is what ClickUp sent, kept for code and logs but never printed.
+    """
 
     field: str
     reason: str
-    value: object = None
+    shown: str | None = None
+    raw: object = None
 
     def __str__(self) -> str:
-        if self.value is None:
+        if self.shown is None:
             return f"{self.field}: {self.reason}"
-        return f"{self.field}: {self.reason} (got {short_repr(self.value)})"
+        return f"{self.field}: {self.reason} (got {self.shown})"
 
 
 @dataclass(frozen=True)
 class FieldValue:
-    """One decoded field. ``value`` is ``None`` when unset; ``raw`` is what ClickUp sent."""
+    """One decoded field. ``value`` is ``None`` when unset; ``raw`` is what ClickUp sent; ``shown``
+    is the value as ClickUp shows it to a person (``None`` when unset)."""
 
     name: str
     type: str
     value: object
     raw: object = None
     currency: str | None = None
+    shown: str | None = None
+
+
+def quoted(text: str) -> str:
+    """Text as a message quotes it: in double quotes, on one line, cut to a readable length."""
+    one_line = " ⏎ ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    if len(one_line) > _MAX_SHOWN:
+        one_line = one_line[: _MAX_SHOWN - 1] + "…"
+    return f'"{one_line}"'
+
+
+def _number_text(number: Decimal) -> str:
+    # format "f", not str(): Decimal("1E+3") is 1000 to a person
+    text = format(number, "f")
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+def shown_value(value: object) -> str:
+    """A decoded value as a person reads it: text quoted, numbers plain, dates ISO, boxes ticked."""
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, bool):
+        return "checked" if value else "unchecked"
+    if isinstance(value, int | float | Decimal):
+        return _number_text(Decimal(repr(value) if isinstance(value, float) else value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, tuple | list) and value:
+        return ", ".join(shown_value(v) for v in value)
+    return "nothing" if value in (None, (), []) else short_repr(value)
 
 
 class _Bad(Exception):
-    def __init__(self, reason: str) -> None:
+    """A value that cannot be decoded; ``names_value`` when ``reason`` already says what it is."""
+
+    def __init__(self, reason: str, *, names_value: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.names_value = names_value
 
 
 def _as_text(raw: object) -> str:
@@ -112,6 +156,10 @@ def _as_int(raw: object) -> int:
     return int(number)
 
 
+def _names(options: list[dict[str, Any]]) -> str:
+    return ", ".join(str(o.get("name", o.get("label"))) for o in options) or "none"
+
+
 def _options(type_config: object) -> list[dict[str, Any]]:
     if not isinstance(type_config, dict):
         return []
@@ -128,7 +176,8 @@ def _decode_drop_down(raw: object, type_config: object) -> str:
         for option in options:
             if str(option.get("id")) == raw:
                 return _as_text(option.get("name"))
-        raise _Bad("is not one of the field's options")
+        reason = f"is set to an option the field does not have (its options: {_names(options)})"
+        raise _Bad(reason, names_value=True)
     index = _as_int(raw)
     for option in options:
         try:
@@ -136,18 +185,22 @@ def _decode_drop_down(raw: object, type_config: object) -> str:
                 return _as_text(option.get("name"))
         except _Bad:
             continue
-    raise _Bad(f"is no option's orderindex (the field has {len(options)} options)")
+    reason = f"is set to option #{index}, which the field does not have"
+    raise _Bad(f"{reason} (its options: {_names(options)})", names_value=True)
 
 
 def _decode_labels(raw: object, type_config: object) -> tuple[str, ...]:
     if not isinstance(raw, list):
         raise _Bad("is not a list of label ids")
-    by_id = {str(o.get("id")): o for o in _options(type_config)}
+    options = _options(type_config)
+    by_id = {str(o.get("id")): o for o in options}
     labels: list[str] = []
     for item in raw:
         option = by_id.get(str(item)) if isinstance(item, str | int) else None
         if option is None:
-            raise _Bad(f"label id {short_repr(item, 40)} is not one of the field's options")
+            # the id is ClickUp's, not anything a person saw: name the labels there are instead
+            reason = f"holds a label the field does not have (its labels: {_names(options)})"
+            raise _Bad(reason, names_value=True)
         labels.append(_as_text(option.get("label", option.get("name"))))
     return tuple(labels)
 
@@ -252,16 +305,53 @@ def _decode_value(kind: str, raw: object, type_config: object) -> object:
             raise _Bad(f"has type {kind!r}, which dealdesk cannot read")
 
 
+def _shown_number(number: Decimal, raw: object, currency: str | None) -> str:
+    if isinstance(raw, str):
+        text = quoted(raw)[1:-1]  # as typed ("12,000.50"), on one line
+    elif isinstance(raw, float) and number == number.to_integral_value():
+        text = _number_text(number.to_integral_value())  # 12000.0 on the wire was typed 12000
+    else:
+        text = _number_text(number)
+    return f"{text} {currency}" if currency else text
+
+
+def _shown(kind: str, value: object, raw: object, type_config: object, currency: str | None) -> str:
+    """``value`` (decoded from ``raw``) as ClickUp shows it to a person."""
+    if kind in {"number", "currency"} and isinstance(value, Decimal):
+        return _shown_number(value, raw, currency)
+    if kind == "emoji" and isinstance(value, int):
+        count = type_config.get("count") if isinstance(type_config, dict) else None
+        return f"{value} of {count}" if isinstance(count, int) else str(value)
+    if kind in {"manual_progress", "automatic_progress"} and isinstance(value, Decimal):
+        fraction = isinstance(raw, dict) and (
+            raw.get("percent_completed") is not None or raw.get("percent_complete") is not None
+        )
+        percent = value * 100 if fraction else value
+        return f"{_number_text(percent.normalize())}%"
+    return shown_value(value)
+
+
+def _shown_raw(raw: object) -> str:
+    """A value that could not be decoded, as near as possible to what a person would see."""
+    plain = isinstance(raw, str | int | float | Decimal) and not isinstance(raw, bool)
+    return shown_value(raw) if plain else short_repr(raw)
+
+
 def decode_field(field: object) -> FieldValue | FieldError:
     """Decode one element of a task's ``custom_fields``; never raises."""
     if not isinstance(field, dict):
-        return FieldError("custom_fields", "holds an entry that is not an object", field)
+        return FieldError(
+            "custom_fields", "holds an entry that is not an object", short_repr(field), field
+        )
     name = field.get("name")
     if not isinstance(name, str) or not name.strip():
-        return FieldError("custom_fields", "holds a field with no name", field.get("id"))
+        field_id = field.get("id")
+        return FieldError(
+            "custom_fields", "holds a field with no name", short_repr(field_id), field_id
+        )
     kind = field.get("type")
     if not isinstance(kind, str):
-        return FieldError(name, "has no type", kind)
+        return FieldError(name, "has no type", short_repr(kind), kind)
     type_config = field.get("type_config")
     currency = None
     if kind == "currency" and isinstance(type_config, dict):
@@ -274,11 +364,15 @@ def decode_field(field: object) -> FieldValue | FieldError:
         return FieldValue(name, kind, None, raw, currency)
     try:
         value = _decode_value(kind, raw, type_config)
+        shown = _shown(kind, value, raw, type_config, currency)
     except _Bad as bad:
-        return FieldError(name, f"{kind} value {bad.reason}", raw)
+        # an index or id no option has means nothing to a person: the reason lists the options
+        shown_bad = None if bad.names_value else _shown_raw(raw)
+        return FieldError(name, f"{kind} value {bad.reason}", shown_bad, raw)
     except (ValueError, TypeError, ArithmeticError, OverflowError) as exc:
-        return FieldError(name, f"{kind} value cannot be read ({type(exc).__name__})", raw)
-    return FieldValue(name, kind, value, raw, currency)
+        reason = f"{kind} value cannot be read ({type(exc).__name__})"
+        return FieldError(name, reason, _shown_raw(raw), raw)
+    return FieldValue(name, kind, value, raw, currency, shown)
 
 
 def decode_fields(fields: object) -> tuple[dict[str, FieldValue], list[FieldError]]:
@@ -288,7 +382,7 @@ def decode_fields(fields: object) -> tuple[dict[str, FieldValue], list[FieldErro
     if fields is None:
         return values, errors
     if not isinstance(fields, list):
-        return values, [FieldError("custom_fields", "is not a list", fields)]
+        return values, [FieldError("custom_fields", "is not a list", short_repr(fields), fields)]
     for field in fields:
         decoded = decode_field(field)
         if isinstance(decoded, FieldError):

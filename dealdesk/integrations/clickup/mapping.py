@@ -3,8 +3,10 @@
 The file maps each ClickUp custom field's name (matched ignoring case and spacing) to a campaign
 term (``TERMS``) and lists the terms a campaign cannot start without. :func:`map_task` decodes
 every field, reads every term, then validates the campaign, and reports EVERY problem at once,
-each naming the ClickUp field and its offending value (one Slack alert lists them all). The
-campaign's id is the task's id, so the same task always maps to the same campaign.
+each naming the ClickUp field and its offending value as the person sees it in ClickUp (the
+option's name, the date, the number as typed; never ClickUp's encoding of it), so one Slack alert
+lists them all. The campaign's id is the task's id, so the same task always maps to the same
+campaign.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from dealdesk.domain.campaign import Campaign, Platform
-from dealdesk.domain.changes import short_repr
+from dealdesk.domain.campaign import PLATFORM_DELIVERABLES, Campaign, DeliverableType, Platform
 from dealdesk.errors import ConfigError, InvalidInput
 from dealdesk.integrations.clickup import terms
 from dealdesk.integrations.clickup.fields import FieldError, FieldValue, decode_fields
@@ -105,6 +106,17 @@ _ATTRIBUTE_TERMS: dict[str, tuple[str, ...]] = {
     "timeline": ("timeline", "timeline_start", "timeline_end"),
     "usage_rights": ("usage_rights_days", "usage_rights_min_days", "paid_ads"),
 }
+# A validation error's location (attribute, key) -> the one term feeding it, when there is one.
+_LOCATION_TERMS: dict[tuple[str, ...], str] = {
+    ("cpm_range", "min"): "cpm_min",
+    ("cpm_range", "max"): "cpm_max",
+    ("timeline", "starts_on"): "timeline_start",
+    ("timeline", "ends_on"): "timeline_end",
+    ("usage_rights", "duration_days"): "usage_rights_days",
+    ("usage_rights", "min_duration_days"): "usage_rights_min_days",
+    ("usage_rights", "paid_ads"): "paid_ads",
+    ("usage_rights", "notes"): "usage_rights_notes",
+}
 
 
 def _norm(name: str) -> str:
@@ -177,8 +189,19 @@ class CampaignRejected(InvalidInput):
         self.problems = problems
 
 
+def _shown_together(fields: list[FieldValue]) -> str | None:
+    """What the fields behind one problem show: one field's value, or each field's by name."""
+    unique = list({f.name: f for f in fields}.values())
+    if len(unique) == 1:
+        return unique[0].shown
+    return ", ".join(f"{f.name} {f.shown}" for f in unique) or None
+
+
 def _model_problems(
-    exc: ValidationError, mapping: FieldMapping, failed_terms: set[str], data: dict[str, Any]
+    exc: ValidationError,
+    mapping: FieldMapping,
+    failed_terms: set[str],
+    by_term: Mapping[str, FieldValue],
 ) -> list[FieldError]:
     problems: list[FieldError] = []
     for error in exc.errors(include_url=False):
@@ -187,14 +210,24 @@ def _model_problems(
         feeding = _ATTRIBUTE_TERMS.get(attribute, (attribute,))
         if failed_terms.intersection(feeding):
             continue  # already reported where the field was read
+        narrowed = _LOCATION_TERMS.get(tuple(loc[:2]))
+        if narrowed in by_term:
+            feeding = (str(narrowed),)
         message = str(error["msg"]).removeprefix("Value error, ")
+        supplied = [by_term[t] for t in feeding if t in by_term]
         mapped = [t for t in feeding if t in mapping.fields.values()]
-        name = mapping.field_of(mapped[0]) if mapped else (attribute or "campaign")
-        value = data[attribute] if attribute in data else (error.get("input") if loc else None)
+        name = (
+            supplied[0].name
+            if supplied
+            else mapping.field_of(mapped[0])
+            if mapped
+            else (attribute or "campaign")
+        )
         if error["type"] == "missing":
-            problems.append(FieldError(name, "is required but has no value", None))
+            problems.append(FieldError(name, "is required but has no value"))
         else:
-            problems.append(FieldError(name, message, _plain(value)))
+            shown = _shown_together(supplied)
+            problems.append(FieldError(name, message, shown, error.get("input")))
     return problems
 
 
@@ -206,36 +239,40 @@ def _attribute_named_in(message: str) -> str:
     return ""
 
 
-def _check_terms(data: dict[str, Any], mapping: FieldMapping) -> list[FieldError]:
+def _platform_name(platform: Platform) -> str:
+    return PLATFORM_DELIVERABLES[platform][0].label.split(" ", 1)[0]
+
+
+def _check_terms(data: dict[str, Any], by_term: Mapping[str, FieldValue]) -> list[FieldError]:
     """Checks the Campaign model makes only after every field is valid, made per field here so
-    one bad field never hides another."""
+    one bad field never hides another (and the message names the value as ClickUp shows it)."""
     problems: list[FieldError] = []
     budget = data.get("budget")
     if isinstance(budget, Decimal) and budget <= 0:
-        problems.append(FieldError(mapping.field_of("budget"), "must be above zero", str(budget)))
+        field = by_term["budget"]
+        problems.append(FieldError(field.name, "must be above zero", field.shown, field.raw))
+    ceiling = data.get("max_per_influencer_without_approval")
+    if isinstance(ceiling, Decimal) and ceiling < 0:
+        field = by_term["max_per_influencer_without_approval"]
+        problems.append(FieldError(field.name, "cannot be negative", field.shown, field.raw))
     platform = data.get("platform")
     deliverables = data.get("target_deliverables", ())
     if isinstance(platform, Platform):
         wrong = [
-            str(d["kind"]) for d in deliverables if not str(d["kind"]).startswith(platform.value)
+            DeliverableType(str(d["kind"])).label
+            for d in deliverables
+            if DeliverableType(str(d["kind"])).platform is not platform
         ]
         if wrong:
-            problems.append(
-                FieldError(
-                    mapping.field_of("target_deliverables"),
-                    f"{', '.join(wrong)} are not {platform.value} deliverables",
-                    wrong,
-                )
+            field = by_term["target_deliverables"]
+            name = _platform_name(platform)
+            allowed = ", ".join(d.label for d in PLATFORM_DELIVERABLES[platform])
+            reason = (
+                f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not for {name}, the "
+                f"campaign's platform ({name} deliverables: {allowed})"
             )
+            problems.append(FieldError(field.name, reason, field.shown, field.raw))
     return problems
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 def map_task(task: Mapping[str, Any], mapping: FieldMapping) -> MappedCampaign:
@@ -255,7 +292,7 @@ def map_task(task: Mapping[str, Any], mapping: FieldMapping) -> MappedCampaign:
         if term is not None:
             failed.add(term)
     for term in sorted(mapping.required - set(by_term) - failed):
-        problems.append(FieldError(mapping.field_of(term), "is required but has no value", None))
+        problems.append(FieldError(mapping.field_of(term), "is required but has no value"))
         failed.add(term)
     for term, field in by_term.items():
         if term == "target_deliverables":
@@ -263,7 +300,7 @@ def map_task(task: Mapping[str, Any], mapping: FieldMapping) -> MappedCampaign:
         try:
             _APPLY[term](data, field.value)
         except ValueError as exc:
-            problems.append(FieldError(field.name, str(exc), field.raw))
+            problems.append(FieldError(field.name, str(exc), field.shown, field.raw))
             failed.add(term)
         if field.currency and "currency" not in by_term:
             data.setdefault("currency", field.currency)
@@ -275,19 +312,21 @@ def map_task(task: Mapping[str, Any], mapping: FieldMapping) -> MappedCampaign:
                 deliverables.value, platform if isinstance(platform, Platform) else None
             )
         except ValueError as exc:
-            problems.append(FieldError(deliverables.name, str(exc), deliverables.raw))
+            problems.append(
+                FieldError(deliverables.name, str(exc), deliverables.shown, deliverables.raw)
+            )
             failed.add("target_deliverables")
     if not task_id:
-        problems.append(FieldError("task id", "is missing", task.get("id")))
-    checked = _check_terms(data, mapping)
+        problems.append(FieldError("task id", "is missing", None, task.get("id")))
+    checked = _check_terms(data, by_term)
     problems.extend(checked)
     failed.update(mapping.term_of(p.field) or "" for p in checked)
     try:
         campaign = Campaign.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_model_problems(exc, mapping, failed, data))
+        problems.extend(_model_problems(exc, mapping, failed, by_term))
         if not problems:  # never reject without saying why
-            problems.append(FieldError("campaign", str(exc).splitlines()[0], short_repr(data)))
+            problems.append(FieldError("campaign", str(exc).splitlines()[0], None, data))
     else:
         if not problems:
             listing = task.get("list")

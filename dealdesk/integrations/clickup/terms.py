@@ -114,8 +114,7 @@ def parse_platform(value: object) -> Platform:
     word = text_of(value).strip().lower().replace(" ", "")
     platform = _PLATFORM_WORDS.get(word)
     if platform is None:
-        names = ", ".join(p.value for p in Platform)
-        raise ValueError(f"is not a platform dealdesk negotiates on ({names})")
+        raise ValueError("is not a platform dealdesk negotiates on (Instagram, TikTok or YouTube)")
     return platform
 
 
