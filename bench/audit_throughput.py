@@ -55,8 +55,8 @@ from dealdesk.store.ops import (
     INSERT_AUDIT,
     INSERT_AUDIT_KEY,
     AppendAudit,
+    audit_key,
     epoch_ms,
-    influencer_key,
 )
 from dealdesk.store.queries import (
     AuditEntry,
@@ -195,8 +195,7 @@ def build_query_table(data_dir: Path, rows: int) -> tuple[Path, float]:
     names = ["Heavy Hitter", *(f"Influencer {n:05d}" for n in range(10_000))]
     conn.execute("BEGIN")
     refs = {
-        name: conn.execute(INSERT_AUDIT_KEY, (influencer_key(name, None),)).lastrowid
-        for name in names
+        name: conn.execute(INSERT_AUDIT_KEY, (audit_key(name, None),)).lastrowid for name in names
     }
     conn.execute("COMMIT")
     rng = random.Random(4)
