@@ -49,6 +49,7 @@ from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.context import RuntimeContext
 from dealdesk.runtime.loop import IoLoop
 from dealdesk.runtime.settings import Settings
+from dealdesk.store.connection import WRITER_PRAGMAS
 from dealdesk.store.model import parse_iso
 from dealdesk.store.ops import (
     AUDIT_SEQ_BITS,
@@ -66,7 +67,7 @@ from dealdesk.store.queries import (
     influencer_refs_query,
 )
 from dealdesk.store.reader import StoreReader
-from dealdesk.store.schema import MIGRATIONS, WRITER_PRAGMAS, _statements, prepare_database
+from dealdesk.store.schema import MIGRATIONS, _statements, prepare_database
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 PRODUCERS = 4

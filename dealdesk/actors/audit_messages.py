@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dealdesk.runtime.loop import LoopAsk
-from dealdesk.store.ops import StoreOp, Transaction
+from dealdesk.store import StoreOp, Transaction
 
 __all__ = ["Flush", "is_write", "write_weight"]
 

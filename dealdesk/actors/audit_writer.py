@@ -19,105 +19,56 @@ puts every SQLite connection of the service there. That hop costs something: a p
 connection on this thread measured 20-30% faster on the 2-core benchmark machine (SQLite cannot
 overlap with the Python around it anyway), and the store's plans run unchanged on either
 (``run_plan`` / ``run_plan_sync``). The writer answers every write itself, the first of a batch
-included: its inbox records the envelope being handled and the writer takes the reply future off
-it, so a told write that fails never raises into pykka (which would crash the actor). If the
-writer itself breaks, every write it had taken is answered with a ``StoreError`` before it
-crashes; its supervisor restarts it with the rest of the mailbox.
+included: its inbox (a ``runtime.mailbox.SelectiveInbox``) remembers the message being handled and
+hands the writer its reply future, so a told write that fails never raises into pykka (which would
+crash the actor). If the writer itself breaks, every write it had taken is answered with a
+``StoreError`` before it crashes; its supervisor restarts it with the rest of the mailbox.
+
+How the connection is opened, and with which pragmas, is ``dealdesk.store.connection``'s; how
+messages are taken from the mailbox is ``dealdesk.runtime.mailbox``'s (the one place that knows
+pykka's internals).
 """
 
 from __future__ import annotations
 
-import queue
-import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
-
-import aiosqlite
 
 from dealdesk.actors.audit_messages import Flush, is_write, write_weight
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.loop import LoopAsk, LoopReply
+from dealdesk.runtime.mailbox import SelectiveInboxActor
 from dealdesk.runtime.registry import AUDIT_WRITER
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.supervision import ChildSpec
-from dealdesk.store.batch import Directory, Outcome, commit_plan, run_plan, run_plan_sync
-from dealdesk.store.errors import StoreError, VersionConflict
-from dealdesk.store.model import iso_ms
-from dealdesk.store.ops import StoreOp, Transaction
-from dealdesk.store.schema import WRITER_PRAGMAS, database_path, prepare_database
+from dealdesk.store import (
+    Directory,
+    Outcome,
+    StoreError,
+    StoreOp,
+    Transaction,
+    VersionConflict,
+    commit_plan,
+    database_path,
+    iso_ms,
+    open_writer,
+    open_writer_sync,
+    prepare_database,
+    run_plan,
+    run_plan_sync,
+)
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
+    import aiosqlite
     import pykka
 
     from dealdesk.runtime.context import RuntimeContext
-    from dealdesk.store.ops import Plan
+    from dealdesk.store import Plan
 
 __all__ = ["AuditWriter", "Flush", "audit_writer_spec"]
 
 # A batch that has not committed by then is treated as failed (connection reopened, callers told).
 COMMIT_TIMEOUT_S = 60.0
-
-
-async def _connect(path: Path, synchronous: str) -> aiosqlite.Connection:
-    """The writer's connection, opened on the I/O loop."""
-    db = await aiosqlite.connect(path, isolation_level=None)
-    try:
-        for pragma in (*WRITER_PRAGMAS, f"PRAGMA synchronous={synchronous}"):
-            await db.execute(pragma)
-    except BaseException:
-        await db.close()
-        raise
-    return db
-
-
-class _WriterInbox(queue.Queue[Any]):
-    """pykka's inbox plus two things group commit needs: the envelope being handled (so a told
-    write is never answered by raising) and taking writes from the front without disturbing
-    anything else (a stop request, a dump) queued behind them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.current: Any = None
-
-    def _get(self) -> Any:  # queue.Queue's hook, called with the mutex held
-        envelope = super()._get()
-        self.current = envelope
-        return envelope
-
-    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
-        """``Queue.put`` for an unbounded queue (it never blocks), without the bookkeeping for a
-        bound: every ``tell`` to the writer runs this, on the caller's thread."""
-        del block, timeout
-        with self.mutex:
-            self.queue.append(item)
-            self.unfinished_tasks += 1
-            self.not_empty.notify()
-
-    def take_writes(self, room: int, deadline: float) -> list[Any]:
-        """The writes at the front of the queue, up to ``room`` operations or ``deadline``
-        (monotonic), in one hold of the lock."""
-        taken: list[Any] = []
-        with self.mutex:
-            queue, count = self.queue, 0
-            while queue and count < room:
-                weight = write_weight(queue[0].message)
-                if not weight:
-                    break  # not a write: it waits for pykka, and so does everything behind it
-                taken.append(queue.popleft())
-                count += weight
-                if len(taken) % 64 == 0 and time.monotonic() >= deadline:
-                    break
-        return taken
-
-    def take_all_writes(self) -> list[Any]:
-        with self.mutex:
-            writes = [env for env in self.queue if is_write(env.message)]
-            rest = [env for env in self.queue if not is_write(env.message)]
-            self.queue.clear()
-            self.queue.extend(rest)
-            return writes
 
 
 _PENDING = Outcome()
@@ -160,7 +111,7 @@ class _Unit:
         return results[0] if results else None
 
 
-class AuditWriter(BaseActor):
+class AuditWriter(SelectiveInboxActor, BaseActor):
     """Exactly one per process; registered as ``audit-writer``."""
 
     kind = "audit_writer"
@@ -186,16 +137,6 @@ class AuditWriter(BaseActor):
         # Influencer references and name/email pairs already committed (a cache; see batch.py).
         self.directory = Directory()
 
-    @staticmethod
-    def _create_actor_inbox() -> queue.Queue[Any]:  # pykka's hook for an actor's inbox
-        return _WriterInbox()
-
-    @property
-    def inbox(self) -> _WriterInbox:
-        inbox = self.actor_inbox
-        assert isinstance(inbox, _WriterInbox)
-        return inbox
-
     # -- runs on the actor's thread (all of it) -------------------------------------------------
 
     def started(self) -> None:
@@ -207,13 +148,13 @@ class AuditWriter(BaseActor):
         if not is_write(message):
             return super().on_receive(message)
         self.last_message_at = time.time()
-        envelope = self.inbox.current
-        if envelope is None or envelope.message is not message:  # pragma: no cover - defensive
-            raise StoreError("audit writer lost track of the message it is handling")
-        # Take over answering this write (pykka answers nothing once reply_to is None), so every
-        # write of a batch is answered the same way, right after its own commit.
-        first = _Unit.of(message, envelope.reply_to)
-        envelope.reply_to = None
+        # Take over answering this write (pykka then answers nothing), so every write of a
+        # batch is answered the same way, right after its own commit.
+        try:
+            reply = self.inbox.take_reply(message)
+        except LookupError as exc:  # pragma: no cover - defensive
+            raise StoreError("audit writer lost track of the message it is handling") from exc
+        first = _Unit.of(message, reply)
         batch = [first]  # taken from the mailbox and not yet answered
         try:
             batch += self._drain(len(first.ops) or 1)
@@ -238,7 +179,7 @@ class AuditWriter(BaseActor):
         return self.unhandled(message)
 
     def on_stop(self) -> None:
-        pending = [_Unit.of(env.message, env.reply_to) for env in self.inbox.take_all_writes()]
+        pending = [_Unit.of(message, reply) for message, reply in self.inbox.take_all(is_write)]
         cap = self.ctx.settings.audit_batch_max
         for start in range(0, len(pending), cap):
             self._commit(pending[start : start + cap])
@@ -256,8 +197,10 @@ class AuditWriter(BaseActor):
         ``audit_batch_max`` operations in all, or after ``audit_batch_ms``)."""
         settings = self.ctx.settings
         deadline = time.monotonic() + settings.audit_batch_ms / 1000
-        envelopes = self.inbox.take_writes(settings.audit_batch_max - count, deadline)
-        return [_Unit.of(envelope.message, envelope.reply_to) for envelope in envelopes]
+        # A message that is not a write (a stop request, a dump) ends the batch: it and everything
+        # queued behind it wait for pykka.
+        letters = self.inbox.take_front(write_weight, settings.audit_batch_max - count, deadline)
+        return [_Unit.of(message, reply) for message, reply in letters]
 
     def _commit(self, units: list[_Unit]) -> None:
         """Commit ``units`` in one transaction, then answer each one."""
@@ -329,10 +272,8 @@ class AuditWriter(BaseActor):
             # The loop is gone before the writer (a shutdown out of order): commit on this thread
             # over a plain sqlite3 connection rather than lose what was queued.
             self._close()
-            conn = sqlite3.connect(self.path, isolation_level=None)
+            conn = open_writer_sync(self.path)
             try:
-                for pragma in WRITER_PRAGMAS:
-                    conn.execute(pragma)
                 outcomes: list[Outcome] = run_plan_sync(conn, plan)
                 return outcomes
             finally:
@@ -343,7 +284,7 @@ class AuditWriter(BaseActor):
 
     def _open(self) -> aiosqlite.Connection:
         synchronous = self.ctx.settings.sqlite_synchronous
-        return self.ctx.loop.run(_connect(self.path, synchronous), timeout=COMMIT_TIMEOUT_S)
+        return self.ctx.loop.run(open_writer(self.path, synchronous), timeout=COMMIT_TIMEOUT_S)
 
     def _close(self) -> None:
         conn, self.conn = self.conn, None

@@ -10,30 +10,29 @@ pykka gives each actor a thread and a mailbox and nothing more. On top of it thi
   back to the asker and the actor lives on (pykka's own rule).
 - The logger is bound in ``__init__`` with ``actor`` and ``actor_id`` (contextvars do not cross
   threads).
+
+Mailboxes (their depth, what a crashed actor leaves queued) are read through
+:mod:`dealdesk.runtime.mailbox`, the one module that uses pykka's internals.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pykka
 import structlog
 
 from dealdesk.runtime.loop import LoopAsk
+from dealdesk.runtime.mailbox import drain, queued
 
 if TYPE_CHECKING:
-    import queue
     from types import TracebackType
 
-__all__ = ["BaseActor", "ChildFailed", "DumpState", "mailbox_depth"]
+    from dealdesk.runtime.mailbox import Envelope
 
-
-def mailbox_depth(ref: pykka.ActorRef[Any]) -> int:
-    """Messages waiting for an actor (a ThreadingActor's inbox is a ``queue.Queue``)."""
-    inbox = cast("queue.Queue[Any]", ref.actor_inbox)
-    return inbox.qsize()
+__all__ = ["BaseActor", "ChildFailed", "DumpState"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class ChildFailed:
     ref: pykka.ActorRef[Any]
     error: str
     # Envelopes still waiting in the crashed child's mailbox, for the next activation.
-    pending: tuple[Any, ...] = ()
+    pending: tuple[Envelope[Any], ...] = ()
 
 
 class BaseActor(pykka.ThreadingActor):
@@ -120,18 +119,12 @@ class BaseActor(pykka.ThreadingActor):
     def _tell_parent_failed(self, exc: BaseException | None) -> None:
         self.log.error("actor_failed", error=repr(exc))
         if self.parent is not None:
-            pending = tuple(self._salvage_mailbox())
+            # pykka has marked this actor stopped: what is queued now is all it will ever have.
+            pending = tuple(drain(self))
             try:
                 self.parent.tell(ChildFailed(self.actor_id, self.actor_ref, repr(exc), pending))
             except pykka.ActorDeadError:
                 self.log.warning("parent_gone", error=repr(exc))
-
-    def _salvage_mailbox(self) -> list[Any]:
-        """Take what is still queued (runs on this thread, after pykka marked the actor stopped)."""
-        envelopes = []
-        while not self.actor_inbox.empty():
-            envelopes.append(self.actor_inbox.get())  # this thread is the only consumer
-        return envelopes
 
     # -- snapshots ------------------------------------------------------------------------------
 
@@ -148,7 +141,7 @@ class BaseActor(pykka.ThreadingActor):
             "kind": self.kind,
             "id": self.actor_id,
             "state": self.state_name(),
-            "mailbox": mailbox_depth(self.actor_ref),
+            "mailbox": queued(self.actor_ref),
             "restarts": self.restarts,
             "last_message_at": self.last_message_at,
             **self.dump_fields(),

@@ -1,7 +1,8 @@
 """Prometheus metrics of one runtime: its own registry, so several runtimes (tests) never clash.
 
 Live actors and mailbox depths are read at scrape time from pykka's registry of running actors
-(``ActorRef.actor_inbox`` is a thread-safe queue), so no actor is messaged to be measured.
+(a depth is :func:`dealdesk.runtime.mailbox.queued`, a thread-safe read), so no actor is messaged
+to be measured.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from dealdesk.runtime.actor import mailbox_depth
+from dealdesk.runtime.mailbox import queued
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,7 +32,7 @@ class _ActorCollector(Collector):
         depth_max: dict[str, int] = defaultdict(int)
         for ref in pykka.ActorRegistry.get_all():
             kind = str(getattr(ref.actor_class, "kind", ref.actor_class.__name__))
-            depth = mailbox_depth(ref)
+            depth = queued(ref)
             live[kind] += 1
             depth_sum[kind] += depth
             depth_max[kind] = max(depth_max[kind], depth)

@@ -6,7 +6,8 @@ child's persisted state, where it has one) as long as the child stays within its
 at most ``restart_max`` restarts in any ``restart_period_s`` seconds. Past that, the child stays
 stopped and the failure goes to the ErrorReporter once. Messages that were still waiting in the
 crashed child's mailbox move to the new activation in order (asks included, with their futures), so
-a restart loses nothing but the message that crashed it.
+a restart loses nothing but the message that crashed it (the moving is
+:mod:`dealdesk.runtime.mailbox`'s).
 
 Shutdown is children-first: a supervisor stops its children in reverse start order, each after
 it has drained the mailbox it had, and only then stops itself.
@@ -21,13 +22,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pykka
 
-from dealdesk.runtime.actor import BaseActor, ChildFailed, DumpState, mailbox_depth
+from dealdesk.runtime.actor import BaseActor, ChildFailed, DumpState
+from dealdesk.runtime.mailbox import fail_waiting, forward, queued
 from dealdesk.runtime.reports import ErrorReport
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from dealdesk.runtime.context import RuntimeContext
+    from dealdesk.runtime.mailbox import Envelope
 
 __all__ = [
     "ChildSpec",
@@ -169,8 +172,7 @@ class Supervisor(BaseActor):
         except Exception as exc:
             self._give_up(child, ChildFailed(event.name, event.ref, repr(exc)), pending)
             return
-        for envelope in pending:
-            child.ref.actor_inbox.put(envelope)
+        forward(pending, child.ref)
         if child.spec.register:
             self.ctx.registry.register(child.spec.name, child.ref)
         self.log.warning(
@@ -181,19 +183,12 @@ class Supervisor(BaseActor):
             moved_messages=len(pending),
         )
 
-    def _give_up(self, child: _Child, event: ChildFailed, pending: list[Any]) -> None:
+    def _give_up(self, child: _Child, event: ChildFailed, pending: list[Envelope[Any]]) -> None:
         del self.children[child.spec.name]
         if child.spec.register:
             self.ctx.registry.unregister(child.spec.name, child.ref)
-        for envelope in pending:
-            if envelope.reply_to is not None:
-                envelope.reply_to.set_exception(
-                    exc_info=(
-                        pykka.ActorDeadError,
-                        pykka.ActorDeadError(f"{child.spec.name} stopped after repeated failures"),
-                        None,
-                    )
-                )
+        message = f"{child.spec.name} stopped after repeated failures"
+        fail_waiting(pending, lambda: pykka.ActorDeadError(message))
         intensity = child.intensity
         self.log.error(
             "child_given_up",
@@ -238,7 +233,7 @@ class Supervisor(BaseActor):
                     "kind": child.spec.kind,
                     "id": name,
                     "state": "unresponsive" if child.ref.is_alive() else "dead",
-                    "mailbox": mailbox_depth(child.ref),
+                    "mailbox": queued(child.ref),
                     "last_message_at": None,
                 }
             snapshot["restarts"] = child.restarts

@@ -6,6 +6,8 @@ operations below; reads use their own read-only connections (:class:`StoreReader
 package imports no actor code, so the ``audit`` command starts fast.
 """
 
+from dealdesk.store.batch import Directory, Outcome, commit_plan, run_plan, run_plan_sync
+from dealdesk.store.connection import WRITER_PRAGMAS, open_writer, open_writer_sync
 from dealdesk.store.effect_ops import (
     AddDoNotContact,
     AddReminder,
@@ -28,7 +30,7 @@ from dealdesk.store.model import (
     iso_ms,
     parse_iso,
 )
-from dealdesk.store.ops import AppendAudit, StoreOp, Transaction
+from dealdesk.store.ops import AppendAudit, Plan, StoreOp, Transaction
 from dealdesk.store.queries import (
     AuditEntry,
     AuditFilter,
@@ -52,6 +54,7 @@ from dealdesk.store.schema import SCHEMA_VERSION, database_path, prepare_databas
 
 __all__ = [
     "SCHEMA_VERSION",
+    "WRITER_PRAGMAS",
     "AddDoNotContact",
     "AddReminder",
     "AppendAudit",
@@ -67,6 +70,7 @@ __all__ = [
     "DeliveryRecord",
     "DeliveryRecorded",
     "Direction",
+    "Directory",
     "ErrorRecord",
     "InsertOutbox",
     "MarkDeliveryProcessed",
@@ -76,6 +80,8 @@ __all__ = [
     "OutboxInserted",
     "OutboxRecord",
     "OutboxStatus",
+    "Outcome",
+    "Plan",
     "RecordDelivery",
     "ReminderRecord",
     "ReminderStatus",
@@ -91,8 +97,13 @@ __all__ = [
     "UpdateOutbox",
     "UpsertCampaign",
     "VersionConflict",
+    "commit_plan",
     "database_path",
     "iso_ms",
+    "open_writer",
+    "open_writer_sync",
     "parse_iso",
     "prepare_database",
+    "run_plan",
+    "run_plan_sync",
 ]

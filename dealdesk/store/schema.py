@@ -15,6 +15,9 @@ email, else the name: ``audit_keys``); ``audit_influencers`` maps names to email
 either. Each index entry is a few bytes (not ~60 for a text key and a timestamp), and a batch
 dirties fewer pages: measured on the benchmark's 600-byte entries, SQLite's own time for 100,000
 appends fell from ~2.0 s to ~1.0 s against ``(key, ts)`` text indexes plus an index on ``ts``.
+
+Connections and their pragmas are :mod:`dealdesk.store.connection`'s; :func:`prepare_database`
+opens its setup connection there.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dealdesk.store.connection import SETUP_PRAGMAS, WRITER_PRAGMAS, apply_pragmas, connect
 from dealdesk.store.errors import SchemaTooNew, StoreError
 
 if TYPE_CHECKING:
@@ -31,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
-    "WRITER_PRAGMAS",
+    "WRITER_PRAGMAS",  # defined in dealdesk.store.connection; still imported from here by tests
     "database_path",
     "migrate",
     "prepare_database",
@@ -177,16 +181,6 @@ CREATE TABLE do_not_contact (
 MIGRATIONS: tuple[str, ...] = (_V1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# The writer's connection. A big page cache and a roomy WAL before checkpoints keep a group
-# commit's dirty index pages in memory and write each one once (measured: ~2x the insert rate).
-WRITER_PRAGMAS: tuple[str, ...] = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA busy_timeout=5000",
-    "PRAGMA cache_size=-65536",
-    "PRAGMA wal_autocheckpoint=10000",
-    "PRAGMA journal_size_limit=67108864",
-)
-
 
 def database_path(settings: Settings) -> Path:
     """Where the database of this data directory lives."""
@@ -254,12 +248,11 @@ def prepare_database(settings: Settings) -> Path:
     path = database_path(settings)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None)
+        conn = connect(path)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=5000")
+        apply_pragmas(conn, SETUP_PRAGMAS)
         migrate(conn, str(path))
         _check_audit_layout(conn, path)
     except sqlite3.Error as exc:

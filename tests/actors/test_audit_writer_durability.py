@@ -1,5 +1,6 @@
 """Nothing acknowledged is lost: kill -9, a crash and restart under a supervisor, a shutdown with
-writes still queued (with and without the I/O loop), and readers running beside the writer."""
+writes still queued (with and without the I/O loop), and readers running beside the writer. Then
+the writer's connections (``dealdesk.store.connection``): the pragmas each runs with."""
 
 from __future__ import annotations
 
@@ -17,14 +18,21 @@ from typing import Any
 import pykka
 import pytest
 
-from dealdesk.actors import audit_writer
 from dealdesk.actors.audit_writer import AuditWriter, Flush, audit_writer_spec
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import AUDIT_WRITER
 from dealdesk.runtime.supervision import StartChild, Supervisor
-from dealdesk.store import AppendAudit, AuditFilter, StoreError, ThreadReaders, database_path
+from dealdesk.store import (
+    AppendAudit,
+    AuditFilter,
+    StoreError,
+    ThreadReaders,
+    connection,
+    database_path,
+    prepare_database,
+)
+from dealdesk.store.connection import WRITER_PRAGMAS
 from dealdesk.store.reader import StoreReader
-from dealdesk.store.schema import WRITER_PRAGMAS
 
 from .test_audit_writer import TIMEOUT, writer_held
 
@@ -209,7 +217,7 @@ def test_readers_in_several_threads_see_every_acknowledged_write_while_the_write
 
 def test_a_write_in_a_batch_whose_commit_cannot_start_fails_with_a_store_error(ctx, monkeypatch):
     pragmas = tuple(p for p in WRITER_PRAGMAS if "busy_timeout" not in p)
-    monkeypatch.setattr(audit_writer, "WRITER_PRAGMAS", (*pragmas, "PRAGMA busy_timeout=50"))
+    monkeypatch.setattr(connection, "WRITER_PRAGMAS", (*pragmas, "PRAGMA busy_timeout=50"))
     ref = AuditWriter.start(ctx)
     ref.ask(Flush(), timeout=TIMEOUT)
     blocker = sqlite3.connect(database_path(ctx.settings), timeout=0)
@@ -223,6 +231,61 @@ def test_a_write_in_a_batch_whose_commit_cannot_start_fails_with_a_store_error(c
     ref.ask(AppendAudit("email_sent", thread_id="recovered"), timeout=TIMEOUT)
     assert "recovered" in thread_ids(database_path(ctx.settings))
     ref.stop(block=True, timeout=TIMEOUT)
+
+
+PRAGMAS = ("journal_mode", "busy_timeout", "cache_size", "synchronous", "wal_autocheckpoint")
+
+
+def _pragmas(conn: sqlite3.Connection) -> dict[str, Any]:
+    return {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in PRAGMAS}
+
+
+WRITER_SETTINGS = {
+    "journal_mode": "wal",
+    "busy_timeout": 5000,
+    "cache_size": -65536,
+    "wal_autocheckpoint": 10000,
+}
+
+
+@pytest.mark.parametrize(("level", "value"), [("NORMAL", 1), ("FULL", 2)])
+def test_the_writers_connection_runs_with_the_writer_pragmas_and_the_configured_sync_level(
+    ctx, level, value
+):
+    path = prepare_database(ctx.settings)
+
+    async def pragmas() -> dict[str, Any]:
+        db = await connection.open_writer(path, level)
+        try:
+            return {name: (await db.execute_fetchall(f"PRAGMA {name}"))[0][0] for name in PRAGMAS}
+        finally:
+            await db.close()
+
+    assert ctx.loop.run(pragmas(), timeout=TIMEOUT) == {**WRITER_SETTINGS, "synchronous": value}
+
+
+def test_the_fallback_connection_runs_with_the_writer_pragmas_at_sqlites_default_sync_level(ctx):
+    conn = connection.open_writer_sync(prepare_database(ctx.settings))
+    try:
+        assert _pragmas(conn) == {**WRITER_SETTINGS, "synchronous": 2}
+    finally:
+        conn.close()
+
+
+def test_a_connection_whose_pragmas_fail_is_closed(ctx, monkeypatch):
+    path = prepare_database(ctx.settings)
+    opened: list[sqlite3.Connection] = []
+
+    def connect(path: Path) -> sqlite3.Connection:
+        opened.append(sqlite3.connect(path, isolation_level=None))
+        return opened[-1]
+
+    monkeypatch.setattr(connection, "connect", connect)
+    monkeypatch.setattr(connection, "WRITER_PRAGMAS", ("PRAGMA journal_mode=WAL", "PRAGMA ("))
+    with pytest.raises(sqlite3.OperationalError):
+        connection.open_writer_sync(path)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        opened[0].execute("SELECT 1")
 
 
 @pytest.fixture(autouse=True)

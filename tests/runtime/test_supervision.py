@@ -1,5 +1,6 @@
 """Supervision: restart within the intensity limit, give up past it and report once, move the
-crashed child's queued messages to its next activation, and stop children first."""
+crashed child's queued messages to its next activation, and stop children first. Then the mailbox
+functions it does that with (``dealdesk.runtime.mailbox``), each checked against pykka itself."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ import pytest
 from dealdesk.actors.error_reporter import error_reporter_spec
 from dealdesk.runtime.actor import BaseActor, DumpState
 from dealdesk.runtime.context import RuntimeContext
+from dealdesk.runtime.mailbox import (
+    Envelope,
+    SelectiveInbox,
+    SelectiveInboxActor,
+    drain,
+    fail_waiting,
+    forward,
+    queued,
+)
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.supervision import ChildSpec, StartChild, StopChild, Supervisor
 from dealdesk.sandbox.slack.fake import FakeSlack
@@ -214,3 +224,120 @@ def test_a_supervisor_dump_includes_each_childs_snapshot(ctx: RuntimeContext):
     (child,) = tree["children"]
     assert {"kind", "id", "state", "mailbox", "restarts", "last_message_at"} <= child.keys()
     assert child["kind"] == "flaky"
+
+
+# -- the mailbox: what supervision (and the AuditWriter) rely on in pykka's internals ------------
+
+
+@dataclass(frozen=True)
+class DrainNow:
+    pass
+
+
+class Draining(pykka.ThreadingActor):
+    """Holds on ``Hold``; on ``DrainNow`` takes everything queued behind it (as a crashed
+    actor's teardown does) and answers it."""
+
+    def on_receive(self, message: Any) -> Any:
+        match message:
+            case Hold(release=release):
+                release.wait(10)
+                return None
+            case DrainNow():
+                return drain(self)
+            case _:
+                return message
+
+
+def test_queued_counts_the_messages_waiting_and_drain_takes_them_in_order_with_their_futures():
+    ref = Draining.start()
+    release = threading.Event()
+    ref.tell(Hold(release))
+    drained = ref.ask(DrainNow(), block=False)
+    ref.tell("told")
+    asked = ref.ask("asked", block=False)
+    assert queued(ref) >= 3  # the Hold may or may not have been taken yet
+    release.set()
+
+    envelopes = drained.get(timeout=5)
+    assert [envelope.message for envelope in envelopes] == ["told", "asked"]
+    assert envelopes[0].reply_to is None
+    assert envelopes[1].reply_to is asked
+    assert queued(ref) == 0
+
+    fail_waiting(envelopes, lambda: pykka.ActorDeadError("gone for good"))
+    with pytest.raises(pykka.ActorDeadError, match="gone for good"):
+        asked.get(timeout=5)
+
+
+def test_forward_hands_an_ask_to_another_actor_which_answers_the_same_future():
+    ref = Draining.start()
+    future: pykka.Future[Any] = pykka.ThreadingFuture()
+    forward([Envelope("told"), Envelope("asked", reply_to=future)], ref)
+    assert future.get(timeout=5) == "asked"
+
+
+def _inbox_of(*messages: str) -> tuple[SelectiveInbox, dict[str, pykka.Future[Any]]]:
+    inbox, futures = SelectiveInbox(), {}
+    for message in messages:
+        futures[message] = pykka.ThreadingFuture()
+        inbox.put(Envelope(message, reply_to=futures[message]))
+    return inbox, futures
+
+
+def test_a_selective_inbox_takes_weighted_messages_from_the_front_until_one_weighs_nothing():
+    inbox, futures = _inbox_of("w1", "w2", "stop", "w3")
+    taken = inbox.take_front(lambda m: 0 if m == "stop" else 1, room=10, deadline=float("inf"))
+    assert taken == [("w1", futures["w1"]), ("w2", futures["w2"])]
+    assert [inbox.get().message for _ in range(inbox.qsize())] == ["stop", "w3"]
+
+    inbox, _ = _inbox_of("w1", "w2", "w3")
+    assert [m for m, _ in inbox.take_front(lambda m: 2, room=3, deadline=float("inf"))] == [
+        "w1",
+        "w2",
+    ]
+    assert inbox.qsize() == 1
+
+
+def test_a_selective_inbox_takes_all_wanted_messages_and_keeps_the_rest_in_order():
+    inbox, futures = _inbox_of("w1", "x1", "w2", "x2")
+    assert inbox.take_all(lambda m: m.startswith("w")) == [
+        ("w1", futures["w1"]),
+        ("w2", futures["w2"]),
+    ]
+    assert [inbox.get().message for _ in range(inbox.qsize())] == ["x1", "x2"]
+
+
+def test_a_selective_inbox_hands_over_the_reply_of_the_message_being_handled_only():
+    inbox, futures = _inbox_of("first")
+    envelope = inbox.get()
+    with pytest.raises(LookupError):
+        inbox.take_reply("first but another object")
+    assert inbox.take_reply(envelope.message) is futures["first"]
+    assert envelope.reply_to is None  # pykka answers nothing now
+    assert inbox.take_reply(envelope.message) is None
+
+
+class AnswersLater(SelectiveInboxActor):
+    """Takes over the reply of every ``ask`` and answers it on the next ``"answer"``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: pykka.Future[Any] | None = None
+
+    def on_receive(self, message: Any) -> Any:
+        if message == "answer":
+            assert self.held is not None
+            self.held.set("answered by the actor")
+            return None
+        self.held = self.inbox.take_reply(message)
+        return "what pykka would send"
+
+
+def test_an_actor_that_takes_over_a_reply_is_the_only_one_to_answer_it():
+    ref = AnswersLater.start()
+    future = ref.ask("question", block=False)
+    with pytest.raises(pykka.Timeout):
+        future.get(timeout=0.2)
+    ref.tell("answer")
+    assert future.get(timeout=5) == "answered by the actor"
