@@ -1,19 +1,25 @@
 """The actors: one pykka actor per module, each owning one resource or one piece of state.
 
 ``RuntimeSupervisor`` is the root; ``ErrorReporter`` and ``AuditWriter`` are singletons started
-first; ``ClickUpIngress`` turns webhook deliveries into campaigns, each run by its
-``CampaignSupervisor``.
+first; the ``CampaignDirectory`` restores the active campaigns, each run by its
+``CampaignSupervisor`` (the owner of the campaign's row and negotiations); ``ClickUpIngress``
+turns webhook deliveries into campaign commands. Their messages: ``campaign_messages``,
+``audit_messages``.
 """
 
 from dealdesk.actors.audit_writer import AuditWriter, Flush, audit_writer_spec
-from dealdesk.actors.campaign_supervisor import (
+from dealdesk.actors.campaign_directory import CampaignDirectory, campaign_directory_spec
+from dealdesk.actors.campaign_messages import (
     AddInfluencers,
-    CampaignSupervisor,
     InfluencersAdded,
+    OpenCampaign,
     PauseCampaign,
-    campaign_supervisor_spec,
-    negotiation_id,
+    RejectCampaign,
+    SubmitCampaign,
+    UpdateCampaign,
+    WithdrawCampaign,
 )
+from dealdesk.actors.campaign_supervisor import CampaignSupervisor, campaign_supervisor_spec
 from dealdesk.actors.clickup_ingress import (
     ClickUpIngress,
     ReplayUnprocessed,
@@ -26,19 +32,25 @@ from dealdesk.actors.runtime_supervisor import RuntimeSupervisor
 __all__ = [
     "AddInfluencers",
     "AuditWriter",
+    "CampaignDirectory",
     "CampaignSupervisor",
     "ClickUpIngress",
     "ErrorReporter",
     "Flush",
     "FlushReports",
     "InfluencersAdded",
+    "OpenCampaign",
     "PauseCampaign",
+    "RejectCampaign",
     "ReplayUnprocessed",
     "RetryDelivery",
     "RuntimeSupervisor",
+    "SubmitCampaign",
+    "UpdateCampaign",
+    "WithdrawCampaign",
     "audit_writer_spec",
+    "campaign_directory_spec",
     "campaign_supervisor_spec",
     "clickup_ingress_spec",
     "error_reporter_spec",
-    "negotiation_id",
 ]

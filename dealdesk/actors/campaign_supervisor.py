@@ -1,36 +1,66 @@
-"""One CampaignSupervisor per campaign: the directory of its negotiations.
+"""One CampaignSupervisor per campaign: the owner of the campaign's row and its negotiations.
 
 Registered as ``campaign:{id}`` (single activation: the registry and its parent's ``StartChild``
-return the live one). For now it owns the negotiation ROWS: :class:`AddInfluencers` persists one
-negotiation per influencer in state ``new`` through the AuditWriter (the row and its audit entry
-in one transaction), exactly once per influencer: the negotiation id is derived from the
-campaign and the influencer's normalised identity, and the store refuses a second row under the
-same id (``VersionConflict``), so replays and racing duplicates change nothing.
-:class:`PauseCampaign` moves every live negotiation to ``paused`` (remembering the state it left)
-with the same version check.
+return the live one), started by the :class:`~dealdesk.actors.campaign_directory.CampaignDirectory`
+from the campaign's id alone: every activation, a restart included, loads the campaign and its
+negotiations from the store in ``started`` (the ``ChildSpec`` contract), so nothing is carried
+over in a closure.
 
-Seams for later issues: negotiator actors are started from ``negotiator_spec`` (negotiation id
--> ChildSpec; ``None`` until the Negotiator exists, which loads its own row) when a negotiation
-is created or loaded, and are told :class:`PauseCampaign` too; the Sheets roster resolves the
-influencer entries; email is theirs. Runs on its own thread; store asks wait with a timeout, and
-reads use a read-only connection of this thread.
+- :class:`OpenCampaign` persists a new campaign (row + ``campaign_start`` audit, one transaction)
+  and creates its negotiations.
+- :class:`UpdateCampaign` compares the submission with the campaign it holds
+  (:func:`~dealdesk.domain.changes.campaign_changes`): added influencers get negotiations; every
+  other changed term, and removed influencers, are recorded in the row as unapplied and never
+  applied to live negotiations.
+- :class:`AddInfluencers` persists one negotiation per influencer in state ``new`` (the row and
+  its audit entry in one transaction), exactly once: the id is the domain's
+  :func:`~dealdesk.domain.identity.negotiation_id`, and the store refuses a second row under it
+  (``VersionConflict``), so replays and racing duplicates change nothing.
+- :class:`PauseCampaign` moves every negotiation the state table lets pause to ``paused``
+  (remembering the state it left, with the same version check) and marks the campaign paused.
+
+Seams for later issues: negotiator actors are started from ``negotiator_spec`` (negotiation id ->
+ChildSpec; ``None`` until the Negotiator exists, which loads its own row) for every negotiation
+that has not ended, and are told :class:`PauseCampaign` too; the Sheets roster resolves the
+influencer entries. Runs on its own thread; writes wait for their commit with the store's
+timeout, reads use this thread's read-only connection.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dealdesk.actors.campaign_messages import (
+    AddInfluencers,
+    CampaignStarted,
+    CampaignUnchanged,
+    CampaignUpdated,
+    InfluencersAdded,
+    OpenCampaign,
+    PauseCampaign,
+    UpdateCampaign,
+)
+from dealdesk.domain.campaign import CampaignStatus
+from dealdesk.domain.changes import campaign_changes
+from dealdesk.domain.events import EventType
 from dealdesk.domain.identity import influencer_key, negotiation_id
-from dealdesk.runtime.registry import AUDIT_WRITER, campaign_name
+from dealdesk.domain.machine import TRANSITIONS
+from dealdesk.domain.negotiation import TERMINAL_STATES, State
+from dealdesk.runtime.registry import campaign_name
 from dealdesk.runtime.supervision import ChildSpec, Supervisor
-from dealdesk.store.errors import StoreError, VersionConflict
-from dealdesk.store.model import AuditKind
-from dealdesk.store.ops import AppendAudit, Transaction
-from dealdesk.store.queries import negotiations_query
-from dealdesk.store.reader import StoreReader
-from dealdesk.store.record_ops import SaveNegotiation
-from dealdesk.store.schema import database_path
+from dealdesk.store import (
+    STORE,
+    AppendAudit,
+    AuditKind,
+    CampaignRow,
+    SaveCampaign,
+    SaveNegotiation,
+    StoreError,
+    Transaction,
+    Unapplied,
+    VersionConflict,
+    stored_campaign,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,43 +69,12 @@ if TYPE_CHECKING:
 
     from dealdesk.domain.campaign import Campaign
     from dealdesk.runtime.context import RuntimeContext
-    from dealdesk.store.queries import NegotiationRecord
+    from dealdesk.store import CampaignSource, StoredCampaign
 
-__all__ = [
-    "NEW",
-    "PAUSED",
-    "AddInfluencers",
-    "CampaignSupervisor",
-    "InfluencersAdded",
-    "PauseCampaign",
-    "campaign_supervisor_spec",
-    "negotiation_id",
-]
+__all__ = ["CampaignSupervisor", "campaign_supervisor_spec"]
 
-NEW = "new"
-PAUSED = "paused"
-# States a pause leaves alone: already paused, or finished.
-_NOT_PAUSABLE = frozenset({PAUSED, "agreed", "declined", "closed", "stopped", "exited"})
-
-
-@dataclass(frozen=True)
-class AddInfluencers:
-    """Command: make sure each influencer has a negotiation; answers :class:`InfluencersAdded`."""
-
-    influencers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class InfluencersAdded:
-    created: tuple[str, ...]  # negotiations that start now
-    existing: tuple[str, ...]  # influencers that already had one (never started twice)
-
-
-@dataclass(frozen=True)
-class PauseCampaign:
-    """Command: pause every live negotiation of the campaign; answers how many were paused."""
-
-    reason: str
+# The states the negotiation table lets a pause leave (its PAUSE edges).
+PAUSABLE = frozenset(state for state, event in TRANSITIONS if event is EventType.PAUSE)
 
 
 class CampaignSupervisor(Supervisor):
@@ -84,39 +83,40 @@ class CampaignSupervisor(Supervisor):
     def __init__(
         self,
         ctx: RuntimeContext,
-        campaign: Campaign,
+        campaign_id: str,
         *,
         parent: pykka.ActorRef[Any] | None = None,
         restarts: int = 0,
-        store_timeout_s: float = 30.0,
         negotiator_spec: Callable[[str], ChildSpec] | None = None,
     ) -> None:
-        super().__init__(ctx, actor_id=campaign_name(campaign.id), parent=parent, restarts=restarts)
-        self.campaign = campaign
-        self.store_timeout_s = store_timeout_s
+        super().__init__(ctx, actor_id=campaign_name(campaign_id), parent=parent, restarts=restarts)
+        self.campaign_id = campaign_id
+        self.store = ctx[STORE]
         self.negotiator_spec = negotiator_spec
-        self.negotiations: dict[str, str] = {}  # negotiation id -> state
-        self.paused = False
-        self.log = self.log.bind(campaign_id=campaign.id)
+        self.stored: StoredCampaign | None = None  # None until OpenCampaign persists it
+        self.negotiations: dict[str, State] = {}  # negotiation id -> state
+        self.log = self.log.bind(campaign_id=campaign_id)
 
     # -- runs on this actor's thread ------------------------------------------------------------
 
-    def _rows(self) -> list[NegotiationRecord]:
-        """This campaign's negotiations as committed (a read-only connection, this thread)."""
-        with StoreReader(database_path(self.ctx.settings)) as reader:
-            return reader.run(negotiations_query(self.campaign.id))
-
     def started(self) -> None:
-        for row in self._rows():
-            self.negotiations[row.negotiation_id] = row.state
-        states = set(self.negotiations.values())
-        self.paused = states == {PAUSED}
+        self.stored = stored_campaign(self.store.reader(), self.campaign_id)
+        for row in self.store.reader().negotiations(self.campaign_id):
+            self.negotiations[row.negotiation_id] = State(row.state)
         for nid, state in self.negotiations.items():
             self._activate(nid, state)
         self.log.info("campaign_supervisor_started", negotiations=len(self.negotiations))
 
+    def on_stop(self) -> None:
+        super().on_stop()
+        self.store.close_reader()
+
     def handle(self, message: Any) -> Any:
         match message:
+            case OpenCampaign(campaign=campaign, source=source):
+                return self.open(campaign, source)
+            case UpdateCampaign(campaign=campaign, source=source):
+                return self.update(campaign, source)
             case AddInfluencers(influencers=influencers):
                 return self.add_influencers(influencers)
             case PauseCampaign(reason=reason):
@@ -124,119 +124,164 @@ class CampaignSupervisor(Supervisor):
             case _:
                 return super().handle(message)
 
-    def _writer(self) -> pykka.ActorRef[Any]:
-        writer = self.ctx.registry.get(AUDIT_WRITER)
-        if writer is None:
-            raise StoreError("the AuditWriter is not running")
-        return writer
+    def _held(self) -> StoredCampaign:
+        if self.stored is None:
+            raise StoreError(f"campaign {self.campaign_id!r} has not been opened")
+        return self.stored
 
-    def _ask(self, op: Any) -> Any:
-        return self._writer().ask(op, timeout=self.store_timeout_s)
+    def open(
+        self, campaign: Campaign, source: CampaignSource
+    ) -> CampaignStarted | CampaignUnchanged:
+        if self.stored is not None:
+            return CampaignUnchanged(already_started=True)  # a replay: never opened twice
+        name = source.task_name or campaign.client
+        row = CampaignRow(campaign=campaign, clickup=source)
+        self.store.commit(
+            SaveCampaign(name, CampaignStatus.ACTIVE, row),
+            AppendAudit(AuditKind.CAMPAIGN_START, campaign_id=campaign.id, metadata={
+                "task_name": source.task_name, "influencers": len(campaign.influencers),
+                "source": "clickup"}),
+        )  # fmt: skip
+        self.stored = stored_campaign(self.store.reader(), self.campaign_id)
+        added = self.add_influencers(campaign.influencers)
+        return CampaignStarted(name, added.created)
+
+    def update(
+        self, campaign: Campaign, source: CampaignSource
+    ) -> CampaignUpdated | CampaignUnchanged:
+        held = self._held()
+        old = held.row.campaign
+        changes = campaign_changes(old, campaign)
+        if changes.empty:
+            return CampaignUnchanged()
+        kept = old.model_copy(update={"influencers": old.influencers + changes.added})
+        unapplied = Unapplied(
+            terms=tuple(str(t) for t in changes.terms), removed_influencers=changes.removed
+        )
+        row = CampaignRow(campaign=kept, clickup=source, unapplied=unapplied)
+        self.store.commit(
+            SaveCampaign(held.name, CampaignStatus.ACTIVE, row),
+            AppendAudit(AuditKind.CAMPAIGN_UPDATE, campaign_id=old.id, metadata={
+                "added": list(changes.added), **unapplied.model_dump(mode="json")}),
+        )  # fmt: skip
+        self.stored = stored_campaign(self.store.reader(), self.campaign_id)
+        created = self.add_influencers(changes.added).created if changes.added else ()
+        return CampaignUpdated(held.name, changes, created)
 
     def add_influencers(self, influencers: tuple[str, ...]) -> InfluencersAdded:
         wanted: dict[str, str] = {}
         for entry in influencers:
-            wanted.setdefault(negotiation_id(self.campaign.id, entry), entry)
-        writer = self._writer()
-        pending = []
+            wanted.setdefault(negotiation_id(self.campaign_id, entry), entry)
+        pending: list[tuple[str, str, pykka.Future[Any]]] = []
         for nid, entry in wanted.items():
             if nid in self.negotiations:
                 continue
             email = entry if "@" in entry.strip("@") and " " not in entry else None
             save = SaveNegotiation(
                 negotiation_id=nid,
-                campaign_id=self.campaign.id,
+                campaign_id=self.campaign_id,
                 influencer_name=entry,
                 influencer_email=email,
-                state=NEW,
+                state=State.NEW,
                 expected_version=0,
                 data={"influencer": entry, "key": influencer_key(entry)},
             )
             audit = AppendAudit(
                 AuditKind.STATE_TRANSITION,
-                campaign_id=self.campaign.id,
+                campaign_id=self.campaign_id,
                 influencer_name=entry,
                 influencer_email=email,
-                state_to=NEW,
+                state_to=State.NEW,
                 metadata={"negotiation_id": nid, "source": "clickup"},
             )
-            # All asked at once: they commit in one group commit, then each is checked.
-            pending.append((nid, entry, writer.ask(Transaction((save, audit)), block=False)))
+            # All submitted at once: they commit in one group commit, then each is checked.
+            pending.append((nid, entry, self.store.submit(Transaction((save, audit)))))
         created: list[str] = []
         for nid, entry, future in pending:
             try:
-                future.get(timeout=self.store_timeout_s)
+                future.get(timeout=self.store.timeout_s)
             except VersionConflict:
-                continue  # another delivery created it first: never twice
-            self.negotiations[nid] = NEW
+                continue  # another activation created it first: never twice
+            self.negotiations[nid] = State.NEW
             created.append(entry)
-            self._activate(nid, NEW)
-        existing = tuple(e for nid, e in wanted.items() if e not in created)
+            self._activate(nid, State.NEW)
+        existing = tuple(e for e in wanted.values() if e not in created)
         self.log.info("negotiations_created", created=len(created), existing=len(existing))
         return InfluencersAdded(tuple(created), existing)
 
     def pause(self, reason: str) -> int:
         paused = 0
-        for row in self._rows():
-            self.negotiations[row.negotiation_id] = row.state
-            if row.state in _NOT_PAUSABLE:
+        for row in self.store.reader().negotiations(self.campaign_id):
+            state = State(row.state)
+            self.negotiations[row.negotiation_id] = state
+            if state not in PAUSABLE:
                 continue
-            data = {**(row.data or {}), "paused_from": row.state, "paused_because": reason}
+            data = {**(row.data or {}), "paused_from": state.value, "paused_because": reason}
             save = SaveNegotiation(
                 negotiation_id=row.negotiation_id,
-                campaign_id=self.campaign.id,
+                campaign_id=self.campaign_id,
                 influencer_name=row.influencer_name,
-                state=PAUSED,
+                state=State.PAUSED,
                 expected_version=row.version,
                 data=data,
             )
             audit = AppendAudit(
                 AuditKind.PAUSE,
-                campaign_id=self.campaign.id,
+                campaign_id=self.campaign_id,
                 influencer_name=row.influencer_name,
-                state_from=row.state,
-                state_to=PAUSED,
+                state_from=state,
+                state_to=State.PAUSED,
                 metadata={"negotiation_id": row.negotiation_id, "reason": reason},
             )
             try:
-                self._ask(Transaction((save, audit)))
+                self.store.commit(save, audit)
             except VersionConflict:
                 self.log.info("pause_lost_race", negotiation_id=row.negotiation_id)
                 continue  # its owner moved it meanwhile; the campaign's status still says paused
-            self.negotiations[row.negotiation_id] = PAUSED
+            self.negotiations[row.negotiation_id] = State.PAUSED
             paused += 1
-        self.paused = True
+        if self.stored is not None and self.stored.status is not CampaignStatus.PAUSED:
+            self.store.commit(
+                SaveCampaign(self.stored.name, CampaignStatus.PAUSED, self.stored.row),
+                AppendAudit(AuditKind.PAUSE, campaign_id=self.campaign_id,
+                            metadata={"reason": reason, "negotiations": paused}),
+            )  # fmt: skip
+            self.stored = stored_campaign(self.store.reader(), self.campaign_id)
         for name in list(self.children):
             self.ctx.registry.tell(name, PauseCampaign(reason))
         self.log.info("campaign_paused", paused=paused, reason=reason)
         return paused
 
-    def _activate(self, nid: str, state: str) -> None:
+    def _activate(self, nid: str, state: State) -> None:
         """Seam: start the negotiation's Negotiator once that actor exists (a later issue)."""
-        if self.negotiator_spec is not None and state not in _NOT_PAUSABLE:
+        if self.negotiator_spec is not None and state not in TERMINAL_STATES:
             self.start_child(self.negotiator_spec(nid))
 
+    @property
+    def status(self) -> CampaignStatus | None:
+        return self.stored.status if self.stored is not None else None
+
     def state_name(self) -> str:
-        return PAUSED if self.paused else "running"
+        return "running" if self.status in (None, CampaignStatus.ACTIVE) else self.status.value
 
     def dump_fields(self) -> dict[str, Any]:
         states: dict[str, int] = {}
         for state in self.negotiations.values():
-            states[state] = states.get(state, 0) + 1
-        return {**super().dump_fields(), "campaign_id": self.campaign.id, "negotiations": states}
+            states[state.value] = states.get(state.value, 0) + 1
+        return {**super().dump_fields(), "campaign_id": self.campaign_id, "negotiations": states}
 
 
 def campaign_supervisor_spec(
     ctx: RuntimeContext,
-    campaign: Campaign,
+    campaign_id: str,
     *,
     negotiator_spec: Callable[[str], ChildSpec] | None = None,
 ) -> ChildSpec:
-    """How a parent starts (and restarts: rows are reloaded in ``started``) a campaign."""
+    """How a parent starts (and restarts: the row is reloaded in ``started``) a campaign."""
 
     def start(parent: pykka.ActorRef[Any], restarts: int) -> pykka.ActorRef[Any]:
         return CampaignSupervisor.start(
-            ctx, campaign, parent=parent, restarts=restarts, negotiator_spec=negotiator_spec
+            ctx, campaign_id, parent=parent, restarts=restarts, negotiator_spec=negotiator_spec
         )
 
-    return ChildSpec(name=campaign_name(campaign.id), start=start, kind=CampaignSupervisor.kind)
+    return ChildSpec(name=campaign_name(campaign_id), start=start, kind=CampaignSupervisor.kind)

@@ -1,18 +1,17 @@
-"""The ClickUpIngress actor: committed webhook deliveries become campaigns. One per process.
+"""The ClickUpIngress actor: committed webhook deliveries become campaign commands. One per process.
 
 It hears of each new delivery from ``POST /webhooks/clickup`` after the delivery committed, and at
 start-up replays every delivery committed but not processed (a kill -9 right after a 202 loses
-nothing). Deliveries are processed one at a time, on this actor's thread:
+nothing). Deliveries are processed one at a time, on this actor's thread. The ingress translates
+ClickUp into domain commands for the CampaignDirectory and the directory's typed outcomes into
+the team's messages; it never reads or writes a campaign row:
 
-- ``taskCreated`` on the configured List: Get Task, map it by ``campaign_fields.yaml``; invalid →
-  rejected with every field error (audited, ONE Slack alert naming each field and value); valid →
-  the campaign is persisted (row + ``campaign_start`` audit in one transaction), its
-  CampaignSupervisor started, and the team told how many negotiations start.
-- ``taskUpdated``: added influencers get negotiations (never twice: the supervisor's ids are
-  stable); every other changed term, and removed influencers, are alerted and recorded, never
-  applied to live negotiations. An update to a task that was rejected is mapped again (fixing the
-  form starts the campaign).
-- ``taskDeleted``: the campaign's negotiations are paused and the team told.
+- ``taskCreated``/``taskUpdated`` on the configured List: Get Task, map it by
+  ``campaign_fields.yaml``; invalid → :class:`RejectCampaign` (audited there) and ONE Slack alert
+  naming each field and value; valid → :class:`SubmitCampaign`: a new campaign starts, a running
+  one's added influencers get negotiations and its other changes are reported as not applied.
+  Fixing a rejected task in ClickUp starts the campaign.
+- ``taskDeleted``: :class:`WithdrawCampaign` pauses the campaign's negotiations; the team is told.
 
 A delivery is marked processed only after its effects are durable. A ClickUp or store failure
 (after the shared retry policy) leaves it unprocessed and retries later; anything else is caught
@@ -28,50 +27,48 @@ from typing import TYPE_CHECKING, Any
 
 import pykka
 
-from dealdesk.actors.campaign_supervisor import (
-    AddInfluencers,
-    InfluencersAdded,
-    PauseCampaign,
-    campaign_supervisor_spec,
+from dealdesk.actors.campaign_messages import (
+    CampaignAlreadyPaused,
+    CampaignOutcome,
+    CampaignPaused,
+    CampaignRejected,
+    CampaignStarted,
+    CampaignUnchanged,
+    CampaignUnknown,
+    CampaignUpdated,
+    NotActive,
+    RejectCampaign,
+    SubmitCampaign,
+    WithdrawCampaign,
 )
-from dealdesk.domain.campaign import Campaign
-from dealdesk.domain.changes import campaign_changes
 from dealdesk.errors import InvalidInput, UpstreamError
-from dealdesk.integrations.clickup.events import SOURCE, ReceivedDeliveries, ReceivedDelivery
-from dealdesk.integrations.clickup.mapping import CampaignRejected, MappedCampaign, map_task
+from dealdesk.integrations.clickup import (
+    SOURCE,
+    ReceivedDeliveries,
+    ReceivedDelivery,
+    map_task,
+)
+from dealdesk.integrations.clickup import (
+    CampaignRejected as MappingRejected,
+)
 from dealdesk.integrations.slack import messages as say
 from dealdesk.runtime.actor import BaseActor
-from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS, ROOT, campaign_name
+from dealdesk.runtime.registry import CAMPAIGNS, CLICKUP_INGRESS
 from dealdesk.runtime.reports import ErrorReport
-from dealdesk.runtime.supervision import ChildSpec, StartChild
-from dealdesk.store.errors import StoreError
-from dealdesk.store.model import AuditKind
-from dealdesk.store.ops import AppendAudit, Transaction
-from dealdesk.store.queries import CampaignRecord, campaigns_query, unprocessed_deliveries_query
-from dealdesk.store.reader import StoreReader
-from dealdesk.store.record_ops import MarkDeliveryProcessed, UpsertCampaign
-from dealdesk.store.schema import database_path
+from dealdesk.runtime.supervision import ChildSpec
+from dealdesk.store import STORE, CampaignSource, MarkDeliveryProcessed, StoreError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from dealdesk.integrations.clickup.client import ClickUpClient
-    from dealdesk.integrations.clickup.mapping import FieldMapping
-    from dealdesk.integrations.slack.gateway import SlackGateway
+    from dealdesk.integrations.clickup import ClickUpClient, FieldMapping, MappedCampaign
+    from dealdesk.integrations.slack import SlackGateway
     from dealdesk.runtime.context import RuntimeContext
 
 __all__ = ["ClickUpIngress", "ReplayUnprocessed", "RetryDelivery", "clickup_ingress_spec"]
 
-ACTIVE, PAUSED = "active", "paused"
 # After a ClickUp or store failure outlasting the retry policy: wait, then try the delivery again.
 # The last delay repeats for as long as it takes (a restart also replays what is still queued).
 RETRY_DELAYS_S = (30.0, 120.0, 600.0, 1800.0)
 _TRANSIENT = (UpstreamError, StoreError, TimeoutError, pykka.Timeout, pykka.ActorDeadError)
-
-
-def _ask(ref: pykka.ActorRef[Any], message: object, timeout: float) -> Any:
-    """Ask from this actor's thread, always with a timeout (never in a cycle: nobody asks us)."""
-    return ref.ask(message, block=False).get(timeout=timeout)
 
 
 @dataclass(frozen=True)
@@ -105,8 +102,6 @@ class ClickUpIngress(BaseActor):
         mapping: FieldMapping,
         slack: SlackGateway | None,
         list_id: str | None,
-        campaigns_parent: str = ROOT,
-        campaign_spec: Callable[[Campaign], ChildSpec] | None = None,
         parent: pykka.ActorRef[Any] | None = None,
         restarts: int = 0,
         fetch_timeout_s: float = 300.0,
@@ -121,13 +116,12 @@ class ClickUpIngress(BaseActor):
         self.mapping = mapping
         self.slack = slack
         self.list_id = list_id
-        self.campaigns_parent = campaigns_parent
-        self.campaign_spec = campaign_spec or (lambda c: campaign_supervisor_spec(ctx, c))
+        self.store = ctx[STORE]
         self.fetch_timeout_s = fetch_timeout_s
         self.store_timeout_s = store_timeout_s
         self.retry_delays_s = retry_delays_s
         self.done: set[int] = set()
-        self.outbox: list[str] = []
+        self.pending_alerts: list[str] = []  # the team's messages, posted once committed
         self.stats = _Stats()
 
     # -- runs on this actor's thread ------------------------------------------------------------
@@ -153,8 +147,7 @@ class ClickUpIngress(BaseActor):
 
     def replay(self) -> int:
         try:
-            with StoreReader(database_path(self.ctx.settings)) as reader:
-                rows = reader.run(unprocessed_deliveries_query(limit=100_000))
+            rows = self.store.reader().unprocessed_deliveries(limit=100_000)
         except StoreError as exc:  # not migrated or not there yet: the writer is still opening
             self.log.warning("clickup_replay_deferred", error=str(exc)[:300])
             self.ctx.loop.call_later(1.0, self._tell_self, ReplayUnprocessed())
@@ -174,12 +167,12 @@ class ClickUpIngress(BaseActor):
         if delivery.delivery_id is not None and delivery.delivery_id in self.done:
             return None  # replayed and told both: once is enough
         log = self.log.bind(key=delivery.key, clickup_event=delivery.event, task=delivery.task_id)
-        self.outbox.clear()
+        self.pending_alerts.clear()
         outcome: str | None
         try:
             outcome = self._route(delivery)
         except _TRANSIENT as exc:
-            self.outbox.clear()  # the retry redoes the effects and says so then
+            self.pending_alerts.clear()  # the retry redoes the effects and says so then
             self._retry_later(delivery, attempt, exc)
             return None
         except Exception as exc:
@@ -198,14 +191,14 @@ class ClickUpIngress(BaseActor):
             log.info("clickup_delivery_processed", outcome=outcome)
         # The team hears of it once it is durable (a replay after a crash may repeat a message;
         # it never loses the fact).
-        for text in self.outbox:
+        for text in self.pending_alerts:
             self._post(text)
-        self.outbox.clear()
+        self.pending_alerts.clear()
         return outcome
 
     def _finish(self, delivery_id: int | None, outcome: str) -> None:
         if delivery_id is not None:
-            self._store(MarkDeliveryProcessed(delivery_id, outcome))
+            self.store.write(MarkDeliveryProcessed(delivery_id, outcome))
             self.done.add(delivery_id)
         self.stats.processed += 1
         word = outcome.split(":", 1)[0]
@@ -251,17 +244,20 @@ class ClickUpIngress(BaseActor):
         task_list = str(listing.get("id")) if isinstance(listing, dict) else None
         if self.list_id and task_list != self.list_id:
             return "other_list"
-        stored = self._campaign(task_id)
         try:
             mapped = map_task(task, self.mapping)
-        except CampaignRejected as rejected:
-            return self._rejected(rejected, stored, task.get("url"))
-        if stored is None:
-            return self._start(mapped)
-        if delivery.event == "taskCreated" or stored.status != ACTIVE:
-            self._supervisor(mapped.campaign)  # a replay after a crash: make sure it runs
-            return "already_started" if stored.status == ACTIVE else f"ignored_{stored.status}"
-        return self._updated(stored, mapped)
+        except MappingRejected as rejected:
+            return self._rejected(rejected, task.get("url"))
+        source = CampaignSource(
+            task_id=mapped.campaign.id,
+            task_name=mapped.task_name,
+            list_id=mapped.list_id,
+            url=mapped.url,
+        )
+        outcome = self._campaigns(
+            SubmitCampaign(mapped.campaign, source, created=delivery.event == "taskCreated")
+        )
+        return self._submitted(mapped, outcome)
 
     def _fetch(self, task_id: str) -> dict[str, Any] | None:
         try:
@@ -271,133 +267,79 @@ class ClickUpIngress(BaseActor):
                 return None
             raise
 
-    def _rejected(self, rejected: CampaignRejected, stored: CampaignRecord | None, url: Any) -> str:
-        problems = [str(p) for p in rejected.problems]
-        self._store(
-            AppendAudit(
-                AuditKind.CAMPAIGN_REJECTED,
-                campaign_id=rejected.task_id,
-                metadata={"task_name": rejected.task_name, "problems": problems,
-                          "started": stored is not None},
+    def _campaigns(self, command: object) -> CampaignOutcome:
+        """Ask the CampaignDirectory (never in a cycle: it never asks us), with a timeout."""
+        directory = self.ctx.registry.get(CAMPAIGNS)
+        if directory is None:
+            raise StoreError("the CampaignDirectory is not running")
+        outcome: CampaignOutcome = directory.ask(command, block=False).get(
+            timeout=self.store_timeout_s * 4
+        )
+        return outcome
+
+    def _rejected(self, rejected: MappingRejected, url: Any) -> str:
+        answer = self._campaigns(
+            RejectCampaign(
+                rejected.task_id, rejected.task_name, tuple(str(p) for p in rejected.problems)
             )
-        )  # fmt: skip
+        )
+        started = isinstance(answer, CampaignRejected) and answer.started
         text = say.rejected_text(
             rejected.task_name,
             rejected.task_id,
             rejected.problems,
             url if isinstance(url, str) else None,
         )
-        if stored is not None:
+        if started:
             text = text.replace("nothing was started", "the change was NOT applied")
         self._alert(text)
-        return "rejected" if stored is None else "update_rejected"
+        return "update_rejected" if started else "rejected"
 
-    def _start(self, mapped: MappedCampaign) -> str:
+    def _submitted(self, mapped: MappedCampaign, outcome: CampaignOutcome) -> str:
         campaign = mapped.campaign
-        data = self._campaign_data(mapped, campaign)
-        self._store(
-            Transaction((
-                UpsertCampaign(campaign.id, mapped.task_name or campaign.client, ACTIVE, data),
-                AppendAudit(AuditKind.CAMPAIGN_START, campaign_id=campaign.id, metadata={
-                    "task_name": mapped.task_name, "influencers": len(campaign.influencers),
-                    "source": SOURCE}),
-            ))
-        )  # fmt: skip
-        added = self._add(campaign, campaign.influencers)
-        self._alert(say.started_text(campaign, mapped.task_name, len(added.created), mapped.url))
-        return f"started: {len(added.created)} negotiations"
-
-    def _updated(self, stored: CampaignRecord, mapped: MappedCampaign) -> str:
-        old = Campaign.model_validate(stored.data["campaign"])
-        changes = campaign_changes(old, mapped.campaign)
-        if changes.empty:
-            return "unchanged"
-        kept = old.model_copy(update={"influencers": old.influencers + changes.added})
-        data = self._campaign_data(mapped, kept)
-        data["unapplied"] = {
-            "terms": [str(t) for t in changes.terms],
-            "removed_influencers": list(changes.removed),
-        }
-        audit = AppendAudit(
-            AuditKind.CAMPAIGN_INFLUENCER_SKIP if not changes.added else AuditKind.CAMPAIGN_START,
-            campaign_id=old.id,
-            metadata={"update": True, "added": list(changes.added), **data["unapplied"]},
-        )
-        self._store(Transaction((UpsertCampaign(old.id, stored.name, ACTIVE, data), audit)))
-        parts = []
-        if changes.added:
-            created = self._add(kept, changes.added).created
-            parts.append(f"added {len(created)}")
-            if created:
-                self._alert(say.influencers_added_text(mapped.task_name, old.id, created))
-        if changes.terms or changes.removed:
-            parts.append(f"unapplied {len(changes.terms) + len(changes.removed)}")
-            self._alert(say.unapplied_text(mapped.task_name, old.id, changes))
-        return "updated: " + ", ".join(parts)
+        match outcome:
+            case CampaignStarted(created=created):
+                self._alert(say.started_text(campaign, mapped.task_name, len(created), mapped.url))
+                return f"started: {len(created)} negotiations"
+            case CampaignUpdated(changes=changes, created=created):
+                parts = []
+                if changes.added:
+                    parts.append(f"added {len(created)}")
+                    if created:
+                        self._alert(
+                            say.influencers_added_text(mapped.task_name, campaign.id, created)
+                        )
+                if changes.terms or changes.removed:
+                    parts.append(f"unapplied {len(changes.terms) + len(changes.removed)}")
+                    self._alert(say.unapplied_text(mapped.task_name, campaign.id, changes))
+                return "updated: " + ", ".join(parts)
+            case CampaignUnchanged(already_started=True):
+                return "already_started"
+            case CampaignUnchanged():
+                return "unchanged"
+            case NotActive(status=status):
+                return f"ignored_{status.value}"
+            case _:
+                raise TypeError(f"unexpected answer to a submitted campaign: {outcome!r}")
 
     def _deleted(self, task_id: str) -> str:
-        stored = self._campaign(task_id)
-        if stored is None:
-            return "unknown_task"
-        if stored.status == PAUSED:
-            return "already_paused"
-        campaign = Campaign.model_validate(stored.data["campaign"])
-        paused = _ask(self._supervisor(campaign), PauseCampaign("the ClickUp task was deleted"),
-                      self.store_timeout_s)  # fmt: skip
-        self._store(
-            Transaction((
-                UpsertCampaign(task_id, stored.name, PAUSED, stored.data),
-                AppendAudit(AuditKind.PAUSE, campaign_id=task_id,
-                            metadata={"reason": "clickup_task_deleted", "negotiations": paused}),
-            ))
-        )  # fmt: skip
-        self._alert(say.paused_text(stored.name, task_id, int(paused)))
-        return f"paused: {paused} negotiations"
+        outcome = self._campaigns(WithdrawCampaign(task_id, "the ClickUp task was deleted"))
+        match outcome:
+            case CampaignUnknown():
+                return "unknown_task"
+            case CampaignAlreadyPaused():
+                return "already_paused"
+            case CampaignPaused(name=name, paused=paused):
+                self._alert(say.paused_text(name, task_id, paused))
+                return f"paused: {paused} negotiations"
+            case _:
+                raise TypeError(f"unexpected answer to a withdrawn campaign: {outcome!r}")
 
     # -- helpers --------------------------------------------------------------------------------
 
-    @staticmethod
-    def _campaign_data(mapped: MappedCampaign, campaign: Campaign) -> dict[str, Any]:
-        return {
-            "campaign": campaign.model_dump(mode="json"),
-            "clickup": {"task_id": campaign.id, "task_name": mapped.task_name,
-                        "list_id": mapped.list_id, "url": mapped.url},
-        }  # fmt: skip
-
-    def _supervisor(self, campaign: Campaign) -> pykka.ActorRef[Any]:
-        live = self.ctx.registry.get(campaign_name(campaign.id))
-        if live is not None:
-            return live
-        parent = self.ctx.registry.get(self.campaigns_parent)
-        if parent is None:
-            raise StoreError(f"no {self.campaigns_parent!r} supervisor to start campaigns under")
-        ref: pykka.ActorRef[Any] = _ask(
-            parent, StartChild(self.campaign_spec(campaign)), self.store_timeout_s
-        )
-        return ref
-
-    def _add(self, campaign: Campaign, influencers: tuple[str, ...]) -> InfluencersAdded:
-        answer: InfluencersAdded = _ask(
-            self._supervisor(campaign), AddInfluencers(influencers), self.store_timeout_s * 2
-        )
-        return answer
-
-    def _campaign(self, campaign_id: str) -> CampaignRecord | None:
-        """The campaign as committed (read-only connection on this thread; our writes are
-        asked, so they are visible)."""
-        with StoreReader(database_path(self.ctx.settings)) as reader:
-            found = reader.run(campaigns_query(campaign_id))
-        return found[0] if found else None
-
-    def _store(self, op: Any) -> Any:
-        writer = self.ctx.registry.get(AUDIT_WRITER)
-        if writer is None:
-            raise StoreError("the AuditWriter is not running")
-        return _ask(writer, op, self.store_timeout_s)
-
     def _alert(self, text: str) -> None:
         """Queue a message for the team, posted once the delivery's outcome is committed."""
-        self.outbox.append(text)
+        self.pending_alerts.append(text)
 
     def _post(self, text: str) -> None:
         if self.slack is None:
@@ -425,7 +367,6 @@ def clickup_ingress_spec(
     mapping: FieldMapping,
     slack: SlackGateway | None,
     list_id: str | None,
-    campaigns_parent: str = ROOT,
     retry_delays_s: tuple[float, ...] = RETRY_DELAYS_S,
 ) -> ChildSpec:
     """How the root supervisor starts (and restarts: it replays at start) the ingress."""
@@ -437,7 +378,6 @@ def clickup_ingress_spec(
             mapping=mapping,
             slack=slack,
             list_id=list_id,
-            campaigns_parent=campaigns_parent,
             retry_delays_s=retry_delays_s,
             parent=parent,
             restarts=restarts,

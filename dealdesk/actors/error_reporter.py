@@ -26,12 +26,10 @@ from typing import TYPE_CHECKING, Any
 from dealdesk.errors import InvalidInput
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.logging import redact_text
-from dealdesk.runtime.registry import AUDIT_WRITER, ERROR_REPORTER
+from dealdesk.runtime.registry import ERROR_REPORTER
 from dealdesk.runtime.reports import ErrorReport
 from dealdesk.runtime.supervision import ChildSpec
-from dealdesk.store.effect_ops import CountErrorReport, MarkErrorPosted
-from dealdesk.store.model import AuditKind
-from dealdesk.store.ops import AppendAudit, StoreOp
+from dealdesk.store import STORE, AppendAudit, AuditKind, CountErrorReport, MarkErrorPosted, StoreOp
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -150,7 +148,7 @@ class ErrorReporter(BaseActor):
         except (InvalidInput, ValueError) as exc:
             self.log.warning("error_not_stored", error=str(exc)[:300])
             return
-        self.ctx.registry.tell(AUDIT_WRITER, op)
+        self.ctx[STORE].tell(op)
 
     def _schedule_retry(self) -> None:
         if self._retry_scheduled:

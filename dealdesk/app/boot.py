@@ -2,8 +2,8 @@
 
 Start: lease the data directory → database migrations → I/O loop → sandbox fakes (for the
 integrations with no credential) → actors under the root supervisor (ErrorReporter, AuditWriter,
-ClickUpIngress) → HTTP last; then ``runtime.json`` and the admin token are written for local
-commands.
+CampaignDirectory, ClickUpIngress) → HTTP last, then each fake learns where to call the app back;
+``runtime.json`` and the admin token are written for local commands.
 
 Stop (SIGTERM/SIGINT, or :meth:`System.stop`): HTTP drains first (new work gets 503), actors stop
 children-first in reverse start order (each finishes what its mailbox holds), HTTP closes, the
@@ -21,42 +21,40 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from aiohttp import web
 
-from dealdesk.actors.audit_writer import audit_writer_spec
-from dealdesk.actors.campaign_supervisor import campaign_supervisor_spec
-from dealdesk.actors.clickup_ingress import ACTIVE, clickup_ingress_spec
 from dealdesk.actors.error_reporter import error_reporter_spec
-from dealdesk.actors.runtime_supervisor import RuntimeSupervisor
 from dealdesk.app.lease import DataDirLease
 from dealdesk.app.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
-from dealdesk.domain import Campaign
-from dealdesk.http.app import HttpState, build_app
-from dealdesk.http.clickup_webhook import WEBHOOK_PATH, clickup_webhook_routes
-from dealdesk.integrations.clickup.client import ClickUpClient
-from dealdesk.integrations.clickup.config import resolve_list_id, resolve_webhook_secret
-from dealdesk.integrations.clickup.mapping import load_field_mapping
+from dealdesk.app.wiring import (
+    campaign_specs,
+    clickup_wiring,
+    http_application,
+    ingress_spec,
+    serve,
+    start_children,
+    start_root,
+)
+from dealdesk.http import CALLBACK_PATHS
 from dealdesk.integrations.endpoints import resolve_endpoints
-from dealdesk.integrations.slack.gateway import SlackGateway
+from dealdesk.integrations.slack import SlackGateway
 from dealdesk.runtime.clock import Clock, SystemClock
 from dealdesk.runtime.context import RuntimeContext
 from dealdesk.runtime.logging import register_secrets
 from dealdesk.runtime.loop import IoLoop
-from dealdesk.runtime.registry import ROOT
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
-from dealdesk.runtime.supervision import ChildSpec, StartChild
-from dealdesk.sandbox.clickup.fake import FakeClickUp
-from dealdesk.sandbox.manager import Sandbox
-from dealdesk.store import StoreReader, database_path, prepare_database
-from dealdesk.store.queries import campaigns_query
+from dealdesk.sandbox import Sandbox
+from dealdesk.store import prepare_database
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from pathlib import Path
 
     import pykka
+    from aiohttp import web
 
+    from dealdesk.http import HttpState
+    from dealdesk.integrations.clickup import ClickUpClient
     from dealdesk.integrations.endpoints import Endpoint
     from dealdesk.runtime.settings import Settings
 
@@ -138,46 +136,37 @@ class System:
             return await slack.post_once(settings.slack_errors_channel, text)
 
         # Config files and secrets first: a wrong one stops start-up before any actor runs.
-        fake_clickup = self.sandbox.get(Service.CLICKUP)
-        sandbox_clickup = fake_clickup if isinstance(fake_clickup, FakeClickUp) else None
-        webhook_secret = resolve_webhook_secret(
-            settings, sandbox_clickup.webhook_secret if sandbox_clickup else None
-        )
-        list_id = resolve_list_id(settings, sandbox_clickup.list_id if sandbox_clickup else None)
-        mapping = load_field_mapping(settings.config_dir / "campaign_fields.yaml")
-        self.clickup = ClickUpClient(
+        clickup = clickup_wiring(
+            settings,
             self.endpoints[Service.CLICKUP],
             policy,
             ctx.report,
-            requests_per_minute=settings.clickup_requests_per_minute,
+            self.sandbox.app_defaults(Service.CLICKUP),
         )
+        self.clickup = clickup.client
 
-        self.root = RuntimeSupervisor.start(ctx, actor_id=ROOT)
-        ctx.registry.register(ROOT, self.root)
-        specs = [
-            error_reporter_spec(ctx, post_error),
-            audit_writer_spec(ctx),
-            *self._live_campaign_specs(ctx),
-            clickup_ingress_spec(
-                ctx, clickup=self.clickup, mapping=mapping, slack=slack, list_id=list_id
-            ),
-        ]
-        for spec in specs:  # dependency order; shutdown runs it backwards
-            self.root.ask(StartChild(spec), timeout=30)
+        self.root = start_root(ctx)
+        start_children(
+            self.root,
+            [
+                error_reporter_spec(ctx, post_error),
+                *campaign_specs(ctx),
+                ingress_spec(ctx, clickup, slack),  # intake last
+            ],
+        )
 
         admin_token = secrets.token_urlsafe(32)
-        self.http = HttpState(
-            ctx=ctx,
-            admin_token=admin_token,
-            readiness={
-                "slack": _CachedProbe(slack.probe),
-                "clickup": _CachedProbe(self.clickup.probe),
-            },
+        readiness = {
+            "slack": _CachedProbe(slack.probe),
+            "clickup": _CachedProbe(clickup.client.probe),
+        }
+        self.http, app = http_application(
+            ctx, clickup, admin_token=admin_token, readiness=readiness
         )
-        app = build_app(self.http, routes=(clickup_webhook_routes(webhook_secret),))
-        self.http_url = self.loop.run(self._serve(app), timeout=30)
-        if sandbox_clickup is not None:
-            sandbox_clickup.set_target(self.http_url + WEBHOOK_PATH)
+        self._runner, self.http_url = self.loop.run(
+            serve(app, settings.http_host, settings.http_port), timeout=30
+        )
+        self.sandbox.call_back({s: self.http_url + path for s, path in CALLBACK_PATHS.items()})
         write_private(settings.data_dir / ADMIN_TOKEN_FILE, admin_token + "\n")
         write_private(
             settings.data_dir / RUNTIME_FILE,
@@ -186,6 +175,7 @@ class System:
                     "pid": os.getpid(),
                     "http": self.http_url,
                     "sandbox": {s.value: url for s, url in self.sandbox.urls().items()},
+                    "sandbox_tokens": {s.value: tok for s, tok in self.sandbox.tokens().items()},
                     "integrations": {s.value: e.mode for s, e in self.endpoints.items()},
                 },
                 indent=2,
@@ -196,25 +186,6 @@ class System:
             http=self.http_url,
             integrations={s.value: e.mode for s, e in self.endpoints.items()},
         )
-
-    def _live_campaign_specs(self, ctx: RuntimeContext) -> list[ChildSpec]:
-        """Campaigns that were running when the process last stopped come back with it."""
-        with StoreReader(database_path(self.settings)) as reader:
-            records = reader.run(campaigns_query())
-        return [
-            campaign_supervisor_spec(ctx, Campaign.model_validate(record.data["campaign"]))
-            for record in records
-            if record.status == ACTIVE and isinstance(record.data, dict)
-        ]
-
-    async def _serve(self, app: web.Application) -> str:
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None) or []
-        port = int(sockets[0].getsockname()[1]) if sockets else self.settings.http_port
-        return f"http://{self.settings.http_host}:{port}"
 
     # -- stop -----------------------------------------------------------------------------------
 

@@ -36,7 +36,6 @@ from dealdesk.integrations.clickup.config import WEBHOOK_FILE, StoredWebhook, st
 from dealdesk.integrations.endpoints import REAL_BASES, Endpoint
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service, Settings, load_settings
-from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN
 
 if TYPE_CHECKING:
     import argparse
@@ -130,10 +129,12 @@ def _clickup_endpoint(settings: Settings) -> Endpoint:
         token = settings.clickup_token or SecretStr("peer-without-credential")
         base = settings.clickup_api_base or REAL_BASES[Service.CLICKUP]
         return Endpoint(Service.CLICKUP, base, token, sandboxed=False)
-    url = (_runtime(settings).get("sandbox") or {}).get("clickup")
-    if not isinstance(url, str):
+    runtime = _runtime(settings)
+    url = (runtime.get("sandbox") or {}).get("clickup")
+    sandbox_token = (runtime.get("sandbox_tokens") or {}).get("clickup")
+    if not isinstance(url, str) or not isinstance(sandbox_token, str):
         raise _Exit("no ClickUp token set (DEALDESK_CLICKUP_TOKEN) and no sandbox ClickUp running")
-    return Endpoint(Service.CLICKUP, url, SecretStr(SANDBOX_CLICKUP_TOKEN), sandboxed=True)
+    return Endpoint(Service.CLICKUP, url, SecretStr(sandbox_token), sandboxed=True)
 
 
 async def _with_client(settings: Settings, endpoint: Endpoint, work: Any) -> Any:

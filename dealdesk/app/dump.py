@@ -63,13 +63,14 @@ def fetch_tree(data_dir: Path, timeout: float = 10.0) -> dict[str, Any]:
 
 
 def _filter_campaign(tree: dict[str, Any], campaign_id: str) -> dict[str, Any]:
+    """The tree with every campaign supervisor but ``campaign_id``'s left out (at any depth)."""
     wanted = f"campaign:{campaign_id}"
     children = [
-        c
+        _filter_campaign(c, campaign_id)
         for c in tree.get("children", [])
         if c.get("kind") != "campaign_supervisor" or c.get("id") in (wanted, campaign_id)
     ]
-    return {**tree, "children": children}
+    return {**tree, "children": children} if "children" in tree else tree
 
 
 def render_tree(tree: dict[str, Any]) -> None:
@@ -103,7 +104,7 @@ def render_tree(tree: dict[str, Any]) -> None:
 def dump(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if args.offline:
-        from dealdesk.store.offline_dump import run_offline_dump  # noqa: PLC0415
+        from dealdesk.app.offline_dump import run_offline_dump  # noqa: PLC0415
 
         status: int = run_offline_dump(settings.data_dir, args.campaign, as_json=args.json)
         return status

@@ -6,8 +6,13 @@ the process drains.
 
 from dealdesk.http.app import HTTP_STATE, HttpState, LoopMonitor, build_app
 from dealdesk.http.clickup_webhook import WEBHOOK_PATH, clickup_webhook_routes
+from dealdesk.runtime.settings import Service
+
+# Where each service that calls dealdesk back (webhooks) reaches it: boot tells the sandbox.
+CALLBACK_PATHS: dict[Service, str] = {Service.CLICKUP: WEBHOOK_PATH}
 
 __all__ = [
+    "CALLBACK_PATHS",
     "HTTP_STATE",
     "WEBHOOK_PATH",
     "HttpState",

@@ -42,13 +42,17 @@ from dealdesk.integrations.clickup.events import (
     parse_envelope,
     verify_signature,
 )
-from dealdesk.runtime.loop import LoopAsk, LoopReply
-from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
-from dealdesk.store.clickup_deliveries import MAX_BATCH, RecordDeliveries
-from dealdesk.store.errors import StoreError
-from dealdesk.store.model import AuditKind
-from dealdesk.store.ops import AppendAudit
-from dealdesk.store.record_ops import DeliveryRecorded, RecordDelivery
+from dealdesk.runtime.registry import CLICKUP_INGRESS
+from dealdesk.store import (
+    MAX_DELIVERY_BATCH,
+    STORE,
+    AppendAudit,
+    AuditKind,
+    DeliveryRecorded,
+    RecordDeliveries,
+    RecordDelivery,
+    StoreError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -130,12 +134,15 @@ class _Batcher:
 
     def _flush(self, ctx: RuntimeContext) -> None:
         while self.pending and not self.busy:
-            batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+            batch, self.pending = (
+                self.pending[:MAX_DELIVERY_BATCH],
+                self.pending[MAX_DELIVERY_BATCH:],
+            )
             loop = asyncio.get_running_loop()
-            answer: asyncio.Future[tuple[DeliveryRecorded, ...]] = loop.create_future()
             op = RecordDeliveries(SOURCE, tuple((p.delivery.key, p.delivery.body) for p in batch))
-            if not ctx.registry.tell(AUDIT_WRITER, LoopAsk(op, LoopReply(loop, answer))):
-                self._fail(batch, ConnectionError("the AuditWriter is not running"))
+            answer = ctx[STORE].write_from_loop(op)
+            if answer.done():  # the writer is not running: this batch fails at once
+                self._fail(batch, answer.exception() or StoreError("not recorded"))
                 continue
             self.busy = True
             flight = _Flight(ctx, batch)
@@ -223,8 +230,7 @@ class _Webhook:
         log.warning("clickup_webhook_signature_refused", reason=reason, remote=remote, bytes=size)
         if self.budget.take():
             suppressed, self.budget.suppressed = self.budget.suppressed, 0
-            ctx.registry.tell(
-                AUDIT_WRITER,
+            ctx[STORE].tell(
                 AppendAudit(
                     AuditKind.ERROR,
                     metadata={
@@ -263,7 +269,7 @@ class _Webhook:
             counter.labels("invalid").inc()
             log.info("clickup_webhook_invalid", reason=str(exc)[:300])
             return _answer(400, error=str(exc))
-        if ctx.registry.get(AUDIT_WRITER) is None:
+        if not ctx[STORE].running:
             counter.labels("unavailable").inc()
             return _answer(503, error="the store is not running; retry later")
         try:

@@ -1,15 +1,13 @@
-"""Clients of the outside world, each behind a small interface and the one retry policy.
+"""Clients of the outside world: one package per service, each behind the one retry policy.
 
 - ``endpoints``: where each integration points (real service, a real-protocol peer, or the
   sandbox), resolved once from settings.
-- ``slack``: posting through slack_sdk's AsyncWebClient.
-- ``clickup`` (API client with a per-token rate limiter), ``clickup_fields`` (decoding every
-  custom-field type), ``clickup_mapping`` (fields → Campaign by ``config/campaign_fields.yaml``),
-  ``clickup_events`` (webhook envelopes and idempotency keys), ``clickup_config`` (secret and
-  List resolution), ``clickup_changes`` (what an update changed, and the team's messages),
-  ``clickup_cli`` (the ``clickup`` and ``campaign`` commands).
+- ``clickup``: the API client, webhook envelopes, custom-field decoding, the campaign mapping.
+- ``slack``: the Web API gateway, its error classifier, and every message the team reads.
+- ``anthropic``, ``google``: for now, how their SDKs' failures read to the retry policy.
 
-Modules are imported by name, not re-exported here, so a command pays only for what it uses.
+Each package exports its public names from its ``__init__``; a package is imported by name, not
+re-exported here, so a command pays only for what it uses.
 """
 
 __all__: list[str] = []

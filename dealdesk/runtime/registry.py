@@ -15,6 +15,7 @@ import structlog
 
 __all__ = [
     "AUDIT_WRITER",
+    "CAMPAIGNS",
     "CLICKUP_INGRESS",
     "ERROR_REPORTER",
     "ROOT",
@@ -26,6 +27,7 @@ ROOT = "runtime"
 ERROR_REPORTER = "error-reporter"
 AUDIT_WRITER = "audit-writer"
 CLICKUP_INGRESS = "clickup-ingress"
+CAMPAIGNS = "campaigns"  # the CampaignDirectory, parent of every campaign supervisor
 
 log = structlog.get_logger("dealdesk.registry")
 

@@ -61,6 +61,17 @@ class FakeServer:
     def add_routes(self, app: web.Application) -> None:
         """Subclasses add their service's routes."""
 
+    # -- the hook boot loops over (every fake, the same two calls) -------------------------------
+
+    def app_defaults(self) -> dict[str, str]:
+        """Values the app takes from this fake when its settings name none: ids and secrets the
+        fake chose for itself (the ClickUp fake's List and webhook secret)."""
+        return {}
+
+    def call_back(self, url: str) -> None:
+        """Where this fake calls the app (a service that sends webhooks delivers there); boot
+        calls it once the app listens. A fake that never calls back ignores it."""
+
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"

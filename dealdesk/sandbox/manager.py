@@ -14,6 +14,8 @@ from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN, FakeClickUp
 from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from dealdesk.runtime.settings import Settings
     from dealdesk.sandbox.base import FakeServer
 
@@ -51,3 +53,15 @@ class Sandbox:
 
     def get(self, service: Service) -> FakeServer | None:
         return self.fakes.get(service)
+
+    def app_defaults(self, service: Service) -> dict[str, str]:
+        """What the app takes from ``service``'s fake when settings name nothing (empty when the
+        service is not sandboxed)."""
+        fake = self.fakes.get(service)
+        return fake.app_defaults() if fake is not None else {}
+
+    def call_back(self, urls: Mapping[Service, str]) -> None:
+        """Tell each running fake where the app takes its calls (by service)."""
+        for service, fake in self.fakes.items():
+            if service in urls:
+                fake.call_back(urls[service])

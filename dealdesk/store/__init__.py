@@ -1,12 +1,25 @@
 """The store: SQLite schema and migrations, typed write operations, read-only queries.
 
-Every write goes through the AuditWriter actor (``dealdesk.actors.audit_writer``) as one of the
-operations below; reads use their own read-only connections (:class:`StoreReader`,
-:class:`AsyncStoreReader`). Boot calls :func:`prepare_database` before any actor starts. This
-package imports no actor code, so the ``audit`` command starts fast.
+Actors and HTTP handlers use the facade on the runtime context, ``ctx[STORE]``
+(:class:`~dealdesk.store.facade.Store`): every write goes to the AuditWriter actor
+(``dealdesk.actors.audit_writer``) as one of the operations below, typed by its result; reads use
+a read-only connection per thread (:class:`StoreReader`; :class:`AsyncStoreReader` on the loop).
+The ``campaigns`` row has a typed schema (:class:`CampaignRow`). Boot calls
+:func:`prepare_database` before any actor starts. Callers import the names exported here, not the
+modules behind them; this package imports no actor code, so the ``audit`` command starts fast.
 """
 
 from dealdesk.store.batch import Directory, Outcome, commit_plan, run_plan, run_plan_sync
+from dealdesk.store.campaigns import (
+    CampaignRow,
+    CampaignSource,
+    SaveCampaign,
+    StoredCampaign,
+    Unapplied,
+    stored_campaign,
+    stored_campaigns,
+)
+from dealdesk.store.clickup_deliveries import MAX_DELIVERY_BATCH, RecordDeliveries
 from dealdesk.store.connection import WRITER_PRAGMAS, open_writer, open_writer_sync
 from dealdesk.store.effect_ops import (
     AddDoNotContact,
@@ -22,6 +35,7 @@ from dealdesk.store.effect_ops import (
     UpdateOutbox,
 )
 from dealdesk.store.errors import SchemaTooNew, StoreError, StoreMissing, VersionConflict
+from dealdesk.store.facade import STORE, Store
 from dealdesk.store.model import (
     AuditKind,
     Direction,
@@ -53,7 +67,9 @@ from dealdesk.store.record_ops import (
 from dealdesk.store.schema import SCHEMA_VERSION, database_path, prepare_database
 
 __all__ = [
+    "MAX_DELIVERY_BATCH",
     "SCHEMA_VERSION",
+    "STORE",
     "WRITER_PRAGMAS",
     "AddDoNotContact",
     "AddReminder",
@@ -64,6 +80,8 @@ __all__ = [
     "AuditKind",
     "AuditPage",
     "CampaignRecord",
+    "CampaignRow",
+    "CampaignSource",
     "CancelReminder",
     "CancelReminders",
     "CountErrorReport",
@@ -82,18 +100,23 @@ __all__ = [
     "OutboxStatus",
     "Outcome",
     "Plan",
+    "RecordDeliveries",
     "RecordDelivery",
     "ReminderRecord",
     "ReminderStatus",
+    "SaveCampaign",
     "SaveNegotiation",
     "SchemaTooNew",
     "SetMailCursor",
+    "Store",
     "StoreError",
     "StoreMissing",
     "StoreOp",
     "StoreReader",
+    "StoredCampaign",
     "ThreadReaders",
     "Transaction",
+    "Unapplied",
     "UpdateOutbox",
     "UpsertCampaign",
     "VersionConflict",
@@ -106,4 +129,6 @@ __all__ = [
     "prepare_database",
     "run_plan",
     "run_plan_sync",
+    "stored_campaign",
+    "stored_campaigns",
 ]

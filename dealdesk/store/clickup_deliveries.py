@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from dealdesk.store.ops import Plan, Stmt, StoreOp, check_text
 from dealdesk.store.record_ops import DeliveryRecorded
 
-__all__ = ["MAX_BATCH", "RecordDeliveries"]
+__all__ = ["MAX_DELIVERY_BATCH", "RecordDeliveries"]
 
 # Four parameters a row; SQLite allows 32,766 parameters a statement.
-MAX_BATCH = 1000
+MAX_DELIVERY_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +30,8 @@ class RecordDeliveries(StoreOp[tuple[DeliveryRecorded, ...]]):
     items: tuple[tuple[str, str], ...]
 
     def __post_init__(self) -> None:
-        if not self.items or len(self.items) > MAX_BATCH:
-            raise ValueError(f"RecordDeliveries takes 1 to {MAX_BATCH} items")
+        if not self.items or len(self.items) > MAX_DELIVERY_BATCH:
+            raise ValueError(f"RecordDeliveries takes 1 to {MAX_DELIVERY_BATCH} items")
         check_text("source", self.source)
         for key, body in self.items:
             if not key:

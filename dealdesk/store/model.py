@@ -40,6 +40,7 @@ class AuditKind(StrEnum):
     STOP = "stop"
     REMINDER_FIRED = "reminder_fired"
     CAMPAIGN_START = "campaign_start"
+    CAMPAIGN_UPDATE = "campaign_update"
     CAMPAIGN_REJECTED = "campaign_rejected"
     CAMPAIGN_INFLUENCER_SKIP = "campaign_influencer_skip"
     CAMPAIGN_COMPLETED = "campaign_completed"

@@ -1,4 +1,5 @@
-"""A campaign's supervisor persists one negotiation per influencer, exactly once, and pauses them."""
+"""A campaign's supervisor owns its campaign's row and negotiations: one negotiation per
+influencer, exactly once; pauses; updates; and reloads everything when it restarts."""
 
 from __future__ import annotations
 
@@ -8,16 +9,14 @@ import threading
 import pytest
 
 from dealdesk.actors.audit_writer import audit_writer_spec
-from dealdesk.actors.campaign_supervisor import (
-    AddInfluencers,
-    PauseCampaign,
-    campaign_supervisor_spec,
-    negotiation_id,
-)
-from dealdesk.domain.campaign import parse_campaign
+from dealdesk.actors.campaign_messages import AddInfluencers, PauseCampaign
+from dealdesk.actors.campaign_supervisor import campaign_supervisor_spec
+from dealdesk.domain.campaign import CampaignStatus, parse_campaign
+from dealdesk.domain.identity import negotiation_id
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import AUDIT_WRITER, ROOT, campaign_name
 from dealdesk.runtime.supervision import ChildSpec, StartChild, Supervisor
+from dealdesk.store import STORE, CampaignRow, CampaignSource, SaveCampaign
 from dealdesk.store.schema import database_path, prepare_database
 
 CAMPAIGN = parse_campaign(
@@ -39,6 +38,9 @@ def root(ctx):
     ref = Supervisor.start(ctx, actor_id=ROOT)
     ctx.registry.register(ROOT, ref)
     ref.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
+    # The campaign as its ClickUp task started it (its negotiations are what these tests add).
+    row = CampaignRow(campaign=CAMPAIGN, clickup=CampaignSource(task_id=CAMPAIGN.id))
+    ctx[STORE].write(SaveCampaign("Glow launch", CampaignStatus.ACTIVE, row))
     yield ref
     ref.stop(timeout=10)
 
@@ -55,7 +57,7 @@ def rows(ctx):
 
 
 def test_influencers_get_one_new_negotiation_each_and_are_never_added_twice(ctx, root):
-    supervisor = root.ask(StartChild(campaign_supervisor_spec(ctx, CAMPAIGN)), timeout=10)
+    supervisor = root.ask(StartChild(campaign_supervisor_spec(ctx, CAMPAIGN.id)), timeout=10)
     first = supervisor.ask(AddInfluencers(CAMPAIGN.influencers), timeout=10)
     again = supervisor.ask(AddInfluencers(("@MAYA", "jordan@x.example", "@new")), timeout=10)
     assert first.created == CAMPAIGN.influencers
@@ -68,7 +70,7 @@ def test_influencers_get_one_new_negotiation_each_and_are_never_added_twice(ctx,
 def test_two_activations_racing_on_the_same_influencers_create_each_row_once(ctx, root):
     # Two supervisors of one campaign (what a broken single-activation guarantee would give):
     # the store's id check still keeps one negotiation per influencer.
-    spec = campaign_supervisor_spec(ctx, CAMPAIGN)
+    spec = campaign_supervisor_spec(ctx, CAMPAIGN.id)
     a = spec.start(root, 0)
     b = spec.start(root, 0)
     barrier = threading.Barrier(2)
@@ -88,7 +90,7 @@ def test_two_activations_racing_on_the_same_influencers_create_each_row_once(ctx
 
 
 def test_a_restarted_supervisor_reloads_its_negotiations_from_the_store(ctx, root):
-    spec = campaign_supervisor_spec(ctx, CAMPAIGN)
+    spec = campaign_supervisor_spec(ctx, CAMPAIGN.id)
     first = spec.start(root, 0)
     first.ask(AddInfluencers(CAMPAIGN.influencers), timeout=10)
     first.stop(timeout=10)
@@ -99,7 +101,7 @@ def test_a_restarted_supervisor_reloads_its_negotiations_from_the_store(ctx, roo
 
 
 def test_pausing_moves_every_live_negotiation_to_paused_and_remembers_where_it_was(ctx, root):
-    supervisor = root.ask(StartChild(campaign_supervisor_spec(ctx, CAMPAIGN)), timeout=10)
+    supervisor = root.ask(StartChild(campaign_supervisor_spec(ctx, CAMPAIGN.id)), timeout=10)
     supervisor.ask(AddInfluencers(CAMPAIGN.influencers), timeout=10)
     assert supervisor.ask(PauseCampaign("task deleted"), timeout=10) == 3
     assert supervisor.ask(PauseCampaign("task deleted"), timeout=10) == 0
@@ -117,7 +119,7 @@ def test_the_negotiator_seam_starts_one_child_per_negotiation(ctx, root):
 
         return ChildSpec(name=f"negotiation:{nid}", start=start, register=False)
 
-    spec = campaign_supervisor_spec(ctx, CAMPAIGN, negotiator_spec=negotiator_spec)
+    spec = campaign_supervisor_spec(ctx, CAMPAIGN.id, negotiator_spec=negotiator_spec)
     supervisor = root.ask(StartChild(spec), timeout=10)
     supervisor.ask(AddInfluencers(CAMPAIGN.influencers), timeout=10)
     assert started == [negotiation_id("86abc", i) for i in CAMPAIGN.influencers]

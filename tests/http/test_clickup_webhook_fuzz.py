@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from dealdesk.runtime.registry import AUDIT_WRITER, CLICKUP_INGRESS
 from dealdesk.sandbox.clickup import data as clickup_data
 from dealdesk.sandbox.clickup.fake import sign
-from tests.actors.test_clickup_ingress import FORM, ClickUpRig
+from tests.support.clickup_rig import FORM, ClickUpRig
 
 FUZZ = settings(
     max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None

@@ -23,24 +23,26 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
 
     from pydantic import SecretStr
 
-    from dealdesk.actors.audit_writer import audit_writer_spec
-    from dealdesk.actors.clickup_ingress import clickup_ingress_spec
-    from dealdesk.http.app import HttpState, build_app
-    from dealdesk.http.clickup_webhook import clickup_webhook_routes
-    from dealdesk.integrations.clickup.client import ClickUpClient, RateLimiter
-    from dealdesk.integrations.clickup.mapping import load_field_mapping
+    from dealdesk.app.wiring import (
+        ClickUpWiring,
+        campaign_specs,
+        http_application,
+        ingress_spec,
+        serve,
+        start_children,
+        start_root,
+    )
+    from dealdesk.integrations.clickup import ClickUpClient, RateLimiter, load_field_mapping
     from dealdesk.integrations.endpoints import Endpoint
-    from dealdesk.integrations.slack.gateway import SlackGateway
+    from dealdesk.integrations.slack import SlackGateway
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.runtime.logging import configure_logging
     from dealdesk.runtime.loop import IoLoop
-    from dealdesk.runtime.registry import ROOT
     from dealdesk.runtime.retry import RetryPolicy
     from dealdesk.runtime.settings import Service, Settings
-    from dealdesk.runtime.supervision import StartChild, Supervisor
-    from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN
-    from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN
-    from dealdesk.store.schema import prepare_database
+    from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN
+    from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN
+    from dealdesk.store import prepare_database
 
     # Logs go to stderr, as in run.py: stdout carries only the READY line the parent waits for
     # (an actor's log line printed to stdout could land in the middle of it).
@@ -49,9 +51,7 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
     loop = IoLoop().start()
     ctx = RuntimeContext(settings=settings, loop=loop)
     prepare_database(settings)
-    root = Supervisor.start(ctx, actor_id=ROOT)
-    ctx.registry.register(ROOT, root)
-    root.ask(StartChild(audit_writer_spec(ctx)), timeout=10)
+    root = start_root(ctx)
     policy = RetryPolicy.without_waiting(attempts=1)
     client = ClickUpClient(
         Endpoint(Service.CLICKUP, clickup_url, SecretStr(SANDBOX_CLICKUP_TOKEN), True),
@@ -61,20 +61,10 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
         Endpoint(Service.SLACK, slack_url, SecretStr(SANDBOX_BOT_TOKEN), True), policy, None
     )
     mapping = load_field_mapping(ROOT_DIR / "config" / "campaign_fields.yaml")
-    spec = clickup_ingress_spec(ctx, clickup=client, mapping=mapping, slack=slack, list_id=None)
-    root.ask(StartChild(spec), timeout=10)
-    app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(clickup_webhook_routes(secret),))
-
-    async def serve() -> str:
-        from aiohttp import web
-
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        return f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
-
-    url = loop.run(serve(), timeout=10)
+    wiring = ClickUpWiring(client, mapping, None, secret)
+    start_children(root, [*campaign_specs(ctx), ingress_spec(ctx, wiring, slack)])
+    _, app = http_application(ctx, wiring, admin_token="t")
+    _, url = loop.run(serve(app, "127.0.0.1", 0), timeout=10)
     print(f"READY {url}", flush=True)
     threading.Event().wait()  # until killed
 
@@ -101,7 +91,7 @@ def test_a_kill_9_right_after_202_still_starts_the_campaign_after_restart(
     import sqlite3
 
     from dealdesk.sandbox.clickup.fake import FakeClickUp
-    from tests.actors.test_clickup_ingress import FORM
+    from tests.support.clickup_rig import FORM
 
     clickup = FakeClickUp()
     io_loop.run(clickup.start(), timeout=5)

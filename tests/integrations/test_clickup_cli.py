@@ -17,8 +17,8 @@ from dealdesk.integrations.clickup.config import (
     resolve_webhook_secret,
 )
 from dealdesk.runtime.settings import Settings
-from dealdesk.sandbox.clickup.fake import FakeClickUp
-from tests.actors.test_clickup_ingress import ClickUpRig
+from dealdesk.sandbox.clickup import SANDBOX_CLICKUP_TOKEN, FakeClickUp
+from tests.support.clickup_rig import ClickUpRig
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "example_campaign.yaml"
 
@@ -28,6 +28,7 @@ def write_runtime(data_dir: Path, clickup_url: str) -> None:
         "pid": os.getpid(),
         "http": "http://127.0.0.1:1",
         "sandbox": {"clickup": clickup_url},
+        "sandbox_tokens": {"clickup": SANDBOX_CLICKUP_TOKEN},
     }
     (data_dir / "runtime.json").write_text(json.dumps(runtime))
 

@@ -153,6 +153,13 @@ FORM = {
 }
 
 
+def actors_in(tree):
+    """Every actor of a dump, depth first (campaigns live under the CampaignDirectory)."""
+    for child in tree.get("children", []):
+        yield child
+        yield from actors_in(child)
+
+
 def test_a_restarted_process_brings_its_live_campaigns_back(settings):
     first = System(settings).start()
     try:
@@ -169,7 +176,7 @@ def test_a_restarted_process_brings_its_live_campaigns_back(settings):
     second = System(settings).start()
     try:
         tree = fetch_tree(settings.data_dir)
-        campaigns = [c for c in tree["children"] if c["kind"] == "campaign_supervisor"]
+        campaigns = [c for c in actors_in(tree) if c["kind"] == "campaign_supervisor"]
         assert [c["id"] for c in campaigns] == [f"campaign:{task_id}"]
         assert campaigns[0]["negotiations"] == {"new": 2}
     finally:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from dealdesk.app.offline_dump import run_offline_dump
 from dealdesk.store import SaveNegotiation, UpsertCampaign
-from dealdesk.store.offline_dump import run_offline_dump
 
 
 @pytest.fixture

@@ -120,6 +120,12 @@ class FakeClickUp(FakeServer):
     def webhook_secret(self) -> str:
         return self.default_webhook.secret
 
+    def app_defaults(self) -> dict[str, str]:
+        return {"webhook_secret": self.webhook_secret, "list_id": self.list_id}
+
+    def call_back(self, url: str) -> None:
+        self.set_target(url)
+
     def set_target(self, url: str) -> None:
         """Point the default webhook at the app's ``POST /webhooks/clickup`` URL."""
         self.default_webhook.endpoint = url

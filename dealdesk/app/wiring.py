@@ -1,0 +1,132 @@
+"""The builders the composition root is made of, shared with the tests' rigs.
+
+``boot.System`` calls these in order; a test that needs the ClickUp path end to end calls the
+same ones against the sandbox fakes, so there is one way to wire dealdesk, not two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from dealdesk.actors.audit_writer import audit_writer_spec
+from dealdesk.actors.campaign_directory import campaign_directory_spec
+from dealdesk.actors.clickup_ingress import clickup_ingress_spec
+from dealdesk.actors.runtime_supervisor import RuntimeSupervisor
+from dealdesk.http import HttpState, build_app, clickup_webhook_routes
+from dealdesk.integrations.clickup import (
+    ClickUpClient,
+    FieldMapping,
+    load_field_mapping,
+    resolve_list_id,
+    resolve_webhook_secret,
+)
+from dealdesk.runtime.registry import ROOT
+from dealdesk.runtime.supervision import StartChild
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+    import pykka
+    from pydantic import SecretStr
+
+    from dealdesk.integrations.endpoints import Endpoint
+    from dealdesk.integrations.slack import SlackGateway
+    from dealdesk.runtime.context import RuntimeContext
+    from dealdesk.runtime.reports import ErrorReport
+    from dealdesk.runtime.retry import RetryPolicy
+    from dealdesk.runtime.settings import Settings
+    from dealdesk.runtime.supervision import ChildSpec
+
+__all__ = [
+    "ClickUpWiring",
+    "campaign_specs",
+    "clickup_wiring",
+    "http_application",
+    "ingress_spec",
+    "serve",
+    "start_children",
+    "start_root",
+]
+
+
+@dataclass(frozen=True)
+class ClickUpWiring:
+    """What the ClickUp path needs: the client, the field mapping, the List, the secret."""
+
+    client: ClickUpClient
+    mapping: FieldMapping
+    list_id: str | None
+    webhook_secret: SecretStr | str
+
+
+def clickup_wiring(
+    settings: Settings,
+    endpoint: Endpoint,
+    policy: RetryPolicy,
+    report: Callable[[ErrorReport], None],
+    defaults: Mapping[str, str],
+) -> ClickUpWiring:
+    """Secret, List and field mapping resolved (a wrong one raises ``ConfigError``), client made.
+    ``defaults`` are the sandbox fake's own values, used when settings name none."""
+    webhook_secret = resolve_webhook_secret(settings, defaults.get("webhook_secret"))
+    list_id = resolve_list_id(settings, defaults.get("list_id"))
+    mapping = load_field_mapping(settings.config_dir / "campaign_fields.yaml")
+    client = ClickUpClient(
+        endpoint, policy, report, requests_per_minute=settings.clickup_requests_per_minute
+    )
+    return ClickUpWiring(client, mapping, list_id, webhook_secret)
+
+
+def start_root(ctx: RuntimeContext) -> pykka.ActorRef[Any]:
+    root = RuntimeSupervisor.start(ctx, actor_id=ROOT)
+    ctx.registry.register(ROOT, root)
+    return root
+
+
+def campaign_specs(ctx: RuntimeContext) -> list[ChildSpec]:
+    """The store's writer, then the campaigns (which restore the ones that were running)."""
+    return [audit_writer_spec(ctx), campaign_directory_spec(ctx)]
+
+
+def ingress_spec(
+    ctx: RuntimeContext, wiring: ClickUpWiring, slack: SlackGateway | None, **options: Any
+) -> ChildSpec:
+    return clickup_ingress_spec(
+        ctx,
+        clickup=wiring.client,
+        mapping=wiring.mapping,
+        slack=slack,
+        list_id=wiring.list_id,
+        **options,
+    )
+
+
+def start_children(root: pykka.ActorRef[Any], specs: Sequence[ChildSpec]) -> None:
+    """In dependency order; shutdown runs it backwards."""
+    for spec in specs:
+        root.ask(StartChild(spec), timeout=30)
+
+
+def http_application(
+    ctx: RuntimeContext,
+    wiring: ClickUpWiring,
+    *,
+    admin_token: str,
+    readiness: Mapping[str, Callable[[], Awaitable[str | None]]] | None = None,
+) -> tuple[HttpState, web.Application]:
+    state = HttpState(ctx=ctx, admin_token=admin_token, readiness=dict(readiness or {}))
+    return state, build_app(state, routes=(clickup_webhook_routes(wiring.webhook_secret),))
+
+
+async def serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
+    """Listen (on the I/O loop); the runner to clean up, and the URL (the real port)."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    sockets = getattr(site._server, "sockets", None) or []
+    bound = int(sockets[0].getsockname()[1]) if sockets else port
+    return runner, f"http://{host}:{bound}"
