@@ -12,17 +12,17 @@ committed. A failing operation fails only itself (its caller gets the error, the
 hears of it); the writer survives every error, reopening its connection after a failed commit. On
 stop it commits every write still queued before closing.
 
-Threads: the actor's own thread drains the mailbox, builds the batch's plan and answers; the
-plan runs on the one aiosqlite connection, from the I/O loop (one ``IoLoop.run`` per batch, never
-per entry, and one call to aiosqlite's thread per plan: ``store.batch.run_plan``), as the design
-puts every SQLite connection of the service there. That hop costs something: a plain ``sqlite3``
-connection on this thread measured 20-30% faster on the 2-core benchmark machine (SQLite cannot
-overlap with the Python around it anyway), and the store's plans run unchanged on either
-(``run_plan`` / ``run_plan_sync``). The writer answers every write itself, the first of a batch
-included: its inbox (a ``runtime.mailbox.SelectiveInbox``) remembers the message being handled and
-hands the writer its reply future, so a told write that fails never raises into pykka (which would
-crash the actor). If the writer itself breaks, every write it had taken is answered with a
-``StoreError`` before it crashes; its supervisor restarts it with the rest of the mailbox.
+Threads: the actor's own thread drains the mailbox, builds the batch's plan and answers; the plan
+runs on the one aiosqlite connection, from the I/O loop (one ``IoLoop.run`` per batch, never per
+entry, and one call to aiosqlite's thread per plan: ``store.batch.run_plan``), as the design puts
+every SQLite connection of the service there. That hop has a cost (``bench/audit_throughput.py``
+shows it against SQLite alone), and the store's plans run unchanged on a plain ``sqlite3``
+connection too (``run_plan`` / ``run_plan_sync``), should the design ever move it. The writer
+answers every write itself, the first of a batch included: its inbox (a
+``runtime.mailbox.SelectiveInbox``) remembers the message being handled and hands the writer its
+reply future, so a told write that fails never raises into pykka (which would crash the actor). If
+the writer itself breaks, every write it had taken is answered with a ``StoreError`` before it
+crashes; its supervisor restarts it with the rest of the mailbox.
 
 How the connection is opened, and with which pragmas, is ``dealdesk.store.connection``'s; how
 messages are taken from the mailbox is ``dealdesk.runtime.mailbox``'s (the one place that knows

@@ -107,7 +107,7 @@ class _Batcher:
     """Gathers deliveries on the loop; one batch commit in flight at a time.
 
     The deliveries that arrive during a commit make the next batch, so batches grow with load and
-    the writer sees one operation per batch (one in flight measured best, ``bench/ingress.py``).
+    the writer sees one operation per batch (one in flight: ``bench/ingress.py`` compares).
     A batch is one ``LoopAsk`` to the writer whose answer settles every caller's future from a
     plain callback, and one timer for the batch's oldest deadline: no task, shield or timeout per
     delivery, which matters because each one costs a turn of a busy loop. Every committed NEW

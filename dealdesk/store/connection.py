@@ -42,7 +42,7 @@ __all__ = [
 Synchronous = Literal["NORMAL", "FULL"]
 
 # The writer's connection. A big page cache and a roomy WAL before checkpoints keep a group
-# commit's dirty index pages in memory and write each one once (measured: ~2x the insert rate).
+# commit's dirty index pages in memory and write each one once (``bench/audit_throughput.py``).
 WRITER_PRAGMAS: tuple[str, ...] = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA busy_timeout=5000",

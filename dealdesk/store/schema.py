@@ -10,11 +10,10 @@ millisecond of ``ts``, shifted, plus its place in that millisecond: ``ops.AUDIT_
 the table itself is the timestamp index, and every secondary index is one key whose entries are
 in id order (SQLite ends every index entry with the rowid). "The newest 50 for X" is a backwards
 walk of one index range with no sort, however many rows X owns, and a date range is a rowid range
-of it. An influencer is indexed once, by a small integer reference to its key (the lower-cased
-email, else the name: ``audit_keys``); ``audit_influencers`` maps names to emails for queries by
-either. Each index entry is a few bytes (not ~60 for a text key and a timestamp), and a batch
-dirties fewer pages: measured on the benchmark's 600-byte entries, SQLite's own time for 100,000
-appends fell from ~2.0 s to ~1.0 s against ``(key, ts)`` text indexes plus an index on ``ts``.
+of it. An influencer is indexed once, by a small integer reference to its key (the identity of
+the email, else of the name: ``ops.audit_key``, stored in ``audit_keys``); ``audit_influencers``
+maps names to emails for queries by either. Each index entry is a few bytes rather than a text
+key and a timestamp, so a batch dirties fewer pages (``bench/audit_throughput.py``).
 
 Connections and their pragmas are :mod:`dealdesk.store.connection`'s; :func:`prepare_database`
 opens its setup connection there.
