@@ -21,6 +21,7 @@ from dealdesk.integrations.clickup.terms import (
     influencer_key,
     parse_deliverables,
     parse_influencers,
+    read_deliverables,
 )
 from dealdesk.sandbox.clickup import data
 
@@ -194,6 +195,160 @@ def test_deliverables_for_another_platform_are_named_as_people_write_them():
     assert problem.endswith('(got "2 YouTube shorts")')
 
 
+REEL_AND_STORIES = (
+    {"kind": "instagram_reel", "quantity": 1},
+    {"kind": "instagram_story", "quantity": 2},
+)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "1 reel + 2 stories",
+        "1 Instagram reel & 2 stories",
+        "1 reel and 2 stories",
+        "1 reel plus 2 stories",
+        "1 reel, 2 stories",
+        "one reel and two stories",
+        "Reels: 1\nStories: 2",
+        "Deliverables:\n- 1 reel\n- 2 stories",
+    ],
+)
+def test_deliverables_joined_by_plus_ampersand_or_and_read_as_commas_do(written):
+    assert parse_deliverables(written, Platform.INSTAGRAM) == REEL_AND_STORIES
+
+
+def test_tiktoks_count_as_tiktok_videos():
+    assert parse_deliverables("2 TikToks and 1 story", Platform.TIKTOK) == (
+        {"kind": "tiktok_video", "quantity": 2},
+        {"kind": "tiktok_story", "quantity": 1},
+    )
+
+
+def test_words_that_join_a_remark_to_a_deliverable_do_not_split_it():
+    assert parse_deliverables("1 story with link and tag", Platform.INSTAGRAM) == (
+        {"kind": "instagram_story", "quantity": 1},
+    )
+
+
+def test_a_note_in_brackets_or_a_line_for_one_creator_is_kept_apart_not_counted():
+    read = read_deliverables(
+        "1 reel (Maya: 2 reels) + 2 stories\nJordan: 3 reels", Platform.INSTAGRAM
+    )
+    assert read.deliverables == REEL_AND_STORIES
+    assert read.notes == ("Maya: 2 reels", "Jordan: 3 reels")
+    sections = "Maya:\n- 4 reels\nEveryone:\n- 1 reel\n- 2 stories"
+    assert parse_deliverables(sections, Platform.INSTAGRAM) == REEL_AND_STORIES
+
+
+def test_usage_written_for_one_creator_stays_that_creators_note():
+    read = read_deliverables("1 reel\nMaya: 1 reel (60 days usage)", Platform.INSTAGRAM)
+    assert read.usage is None
+    assert "60 days usage" in read.notes
+
+
+def test_deliverables_given_only_for_named_creators_are_refused_saying_what_to_write():
+    with pytest.raises(ValueError, match="only for named creators") as caught:
+        parse_deliverables("Maya: 1 reel\nJordan: 2 stories", Platform.INSTAGRAM)
+    assert "(Maya, Jordan)" in str(caught.value)
+    assert 'write deliverables like "1 reel, 2 stories" or "1 reel + 2 stories"' in str(
+        caught.value
+    )
+
+
+def test_an_unreadable_deliverable_is_refused_saying_how_deliverables_are_written():
+    [problem] = rejection({**GOOD, "Target Deliverables": "1 reel 2 stories"})
+    assert problem.startswith('Target Deliverables: "1 reel 2 stories" names more than one')
+    assert 'write deliverables like "1 reel, 2 stories" or "1 reel + 2 stories"' in problem
+
+
+@pytest.mark.parametrize(
+    ("written", "days", "paid"),
+    [
+        ("1 reel + 2 stories, 30 days organic usage", 30, False),
+        ("1 reel + 2 stories\nusage: 60 days paid", 60, True),
+        ("1 reel & 2 stories (90 days organic + paid usage)", 90, True),
+        ("1 reel and 2 stories with 2 months usage", 60, False),
+        ("Deliverables: 1 reel, 2 stories\nUsage rights:\n1 year, whitelisting", 365, True),
+    ],
+)
+def test_usage_written_into_the_deliverables_field_becomes_the_usage_rights(written, days, paid):
+    values = {k: v for k, v in GOOD.items() if k != "Paid Ads Usage"}
+    campaign = map_task(task({**values, "Target Deliverables": written}), MAPPING).campaign
+    assert [(d.kind.value, d.quantity) for d in campaign.target_deliverables] == [
+        ("instagram_reel", 1),
+        ("instagram_story", 2),
+    ]
+    assert campaign.usage_rights.duration_days == days
+    assert campaign.usage_rights.paid_ads is paid
+
+
+def test_usage_in_the_deliverables_field_may_repeat_what_the_usage_fields_say():
+    values = {**GOOD, "Target Deliverables": "1 reel, 60 days paid usage"}
+    campaign = map_task(task({**values, "Usage Rights (days)": "60"}), MAPPING).campaign
+    assert campaign.usage_rights.duration_days == 60
+    assert campaign.usage_rights.paid_ads is True
+
+
+def test_usage_in_the_deliverables_field_that_contradicts_the_usage_field_is_ambiguous():
+    values = {**GOOD, "Target Deliverables": "1 reel\nusage: 60 days paid"}
+    [problem] = rejection({**values, "Usage Rights (days)": "30"})
+    assert problem.startswith(
+        'Target Deliverables: says 60 days of usage ("usage: 60 days paid") but '
+        "Usage Rights (days) says 30"
+    )
+
+
+def test_organic_only_usage_with_the_paid_ads_box_ticked_is_ambiguous():
+    [problem] = rejection({**GOOD, "Target Deliverables": "1 reel (30 days organic usage)"})
+    assert "organic usage only" in problem
+    assert "Paid Ads Usage is checked" in problem
+
+
+def test_written_paid_usage_is_taken_over_an_unticked_paid_ads_box():
+    values = {**GOOD, "Paid Ads Usage": False, "Target Deliverables": "1 reel, 30 days paid usage"}
+    assert map_task(task(values), MAPPING).campaign.usage_rights.paid_ads is True
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("1 reel, 30 days", '"30 days" does not say what it is for: write usage like'),
+        ("1 reel, usage: perpetual", '"usage: perpetual" gives no usage length'),
+        ("1 reel, 30 days organic, 60 days paid", "gives usage terms that disagree"),
+        ("30 days organic usage", "lists usage terms but no deliverable; write deliverables"),
+    ],
+)
+def test_usage_that_cannot_be_pinned_down_is_refused_saying_how_to_write_it(written, says):
+    with pytest.raises(ValueError, match="write") as caught:
+        read_deliverables(written, Platform.INSTAGRAM)
+    assert says in str(caught.value)
+
+
+def test_deliverables_lacking_only_the_unreadable_platform_are_not_blamed_for_it():
+    problems = rejection({**GOOD, "Target Deliverables": "1 reel, 2 stories"}, raw={"Platform": 9})
+    assert len(problems) == 1
+    assert problems[0].startswith("Platform:")
+
+
+items = st.lists(
+    st.tuples(st.integers(1, 9), st.sampled_from(["reel", "stories", "IG post", "story"])),
+    min_size=1,
+    max_size=4,
+)
+
+
+joins = st.lists(st.sampled_from([", ", " + ", " & ", " and ", " plus ", "\n", "; "]), min_size=4)
+
+
+@given(items, joins)
+def test_any_mix_of_joins_reads_as_the_comma_list_would(pairs, between):
+    written = [f"{n} {kind}" for n, kind in pairs]
+    mixed = written[0] + "".join(j + w for j, w in zip(between, written[1:], strict=False))
+    by_commas = parse_deliverables(", ".join(written), Platform.INSTAGRAM)
+    assert parse_deliverables(mixed, Platform.INSTAGRAM) == by_commas
+
+
 def test_a_mapping_file_with_an_unknown_term_fails_clearly(tmp_path):
     path = tmp_path / "fields.yaml"
     path.write_text("fields:\n  Budget: budgett\nrequired: [client]\n")
@@ -225,3 +380,15 @@ def test_odd_wire_values_in_any_field_map_or_reject_with_reasons(raw):
     except CampaignRejected as exc:
         problems = exc.problems or ("(none)",)
     assert all(":" in str(p) for p in problems)
+
+
+@given(st.text(alphabet="reolstyandusgpidcM2030 ,+&()[]:;\n-x", max_size=80))
+def test_any_text_in_the_deliverables_field_reads_or_is_refused_with_a_sentence(text):
+    problem = ""
+    try:
+        read = read_deliverables(text, Platform.INSTAGRAM)
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        assert read.deliverables
+    assert problem.count('"') % 2 == 0  # every value it names is quoted whole

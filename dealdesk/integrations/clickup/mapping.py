@@ -5,8 +5,9 @@ term (``TERMS``) and lists the terms a campaign cannot start without. :func:`map
 every field, reads every term, then validates the campaign, and reports EVERY problem at once,
 each naming the ClickUp field and its offending value as the person sees it in ClickUp (the
 option's name, the date, the number as typed; never ClickUp's encoding of it), so one Slack alert
-lists them all. The campaign's id is the task's id, so the same task always maps to the same
-campaign.
+lists them all. Usage terms written into the deliverables field ("30 days organic usage") join
+the usage rights; when the usage fields say otherwise, that is ambiguous and reported. The
+campaign's id is the task's id, so the same task always maps to the same campaign.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from pydantic import ValidationError
 from dealdesk.domain.campaign import PLATFORM_DELIVERABLES, Campaign, DeliverableType, Platform
 from dealdesk.errors import ConfigError, InvalidInput
 from dealdesk.integrations.clickup import terms
-from dealdesk.integrations.clickup.fields import FieldError, FieldValue, decode_fields
+from dealdesk.integrations.clickup.deliverables import PLATFORM_NAMES
+from dealdesk.integrations.clickup.fields import FieldError, FieldValue, decode_fields, quoted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
+
+    from dealdesk.integrations.clickup.usage import UsageTerms
 
 __all__ = [
     "TERMS",
@@ -239,10 +243,6 @@ def _attribute_named_in(message: str) -> str:
     return ""
 
 
-def _platform_name(platform: Platform) -> str:
-    return PLATFORM_DELIVERABLES[platform][0].label.split(" ", 1)[0]
-
-
 def _check_terms(data: dict[str, Any], by_term: Mapping[str, FieldValue]) -> list[FieldError]:
     """Checks the Campaign model makes only after every field is valid, made per field here so
     one bad field never hides another (and the message names the value as ClickUp shows it)."""
@@ -265,13 +265,78 @@ def _check_terms(data: dict[str, Any], by_term: Mapping[str, FieldValue]) -> lis
         ]
         if wrong:
             field = by_term["target_deliverables"]
-            name = _platform_name(platform)
+            name = PLATFORM_NAMES[platform]
             allowed = ", ".join(d.label for d in PLATFORM_DELIVERABLES[platform])
             reason = (
                 f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} not for {name}, the "
                 f"campaign's platform ({name} deliverables: {allowed})"
             )
             problems.append(FieldError(field.name, reason, field.shown, field.raw))
+    return problems
+
+
+def _apply_deliverables(
+    data: dict[str, Any], field: FieldValue, by_term: dict[str, FieldValue], failed: set[str]
+) -> list[FieldError]:
+    """Deliverables are read once the platform is known; usage terms written among them join the
+    usage rights (and ``by_term``, so an error about them names this field)."""
+    platform = data.get("platform")
+    try:
+        read = terms.read_deliverables(
+            field.value, platform if isinstance(platform, Platform) else None
+        )
+    except ValueError as exc:
+        failed.add("target_deliverables")
+        if "platform" in failed and any(_reads_on(field.value, p) for p in Platform):
+            return []  # "2 stories" lacks only the platform, whose own error says what to fix
+        return [FieldError(field.name, str(exc), field.shown, field.raw)]
+    data["target_deliverables"] = read.deliverables
+    return [] if read.usage is None else _apply_usage(data, read.usage, field, by_term, failed)
+
+
+def _reads_on(value: object, platform: Platform) -> bool:
+    try:
+        terms.read_deliverables(value, platform)
+    except ValueError:
+        return False
+    return True
+
+
+def _apply_usage(
+    data: dict[str, Any],
+    usage: UsageTerms,
+    field: FieldValue,
+    by_term: dict[str, FieldValue],
+    failed: set[str],
+) -> list[FieldError]:
+    rights = data.setdefault("usage_rights", {})
+    problems: list[FieldError] = []
+    days = by_term.get("usage_rights_days")
+    if usage.duration_days is not None and "usage_rights_days" not in failed:
+        if days is None:
+            rights["duration_days"] = usage.duration_days
+            by_term["usage_rights_days"] = field
+        elif rights.get("duration_days") != usage.duration_days:
+            reason = (
+                f"says {usage.duration_days} days of usage ({quoted(usage.text)}) but {days.name} "
+                f"says {days.shown}; give the usage in one place, or make them agree"
+            )
+            problems.append(FieldError(field.name, reason, field.shown, field.raw))
+            failed.add("usage_rights_days")
+    box = by_term.get("paid_ads")
+    if usage.paid_ads is not None and "paid_ads" not in failed:
+        # Every task starts with the box unticked, so only a ticked box contradicts "organic
+        # only"; an unticked one yields to a written "paid".
+        if box is not None and rights.get("paid_ads") is True and not usage.paid_ads:
+            reason = (
+                f"says organic usage only ({quoted(usage.text)}) but {box.name} is checked; "
+                "untick it, or write the usage as organic + paid"
+            )
+            problems.append(FieldError(field.name, reason, field.shown, field.raw))
+            failed.add("paid_ads")
+        elif rights.get("paid_ads") is not True:
+            rights["paid_ads"] = usage.paid_ads
+            by_term.setdefault("paid_ads", field)
     return problems
 
 
@@ -306,16 +371,7 @@ def map_task(task: Mapping[str, Any], mapping: FieldMapping) -> MappedCampaign:
             data.setdefault("currency", field.currency)
     deliverables = by_term.get("target_deliverables")
     if deliverables is not None:
-        platform = data.get("platform")
-        try:
-            data["target_deliverables"] = terms.parse_deliverables(
-                deliverables.value, platform if isinstance(platform, Platform) else None
-            )
-        except ValueError as exc:
-            problems.append(
-                FieldError(deliverables.name, str(exc), deliverables.shown, deliverables.raw)
-            )
-            failed.add("target_deliverables")
+        problems.extend(_apply_deliverables(data, deliverables, by_term, failed))
     if not task_id:
         problems.append(FieldError("task id", "is missing", None, task.get("id")))
     checked = _check_terms(data, by_term)

@@ -2,7 +2,8 @@
 
 The form's fields are filled by people, so each reader accepts what a person would write
 ("2 Instagram reels, 1 story", "IG", "@handle, jane@x.com\\nJane Doe") and raises ``ValueError``
-with a sentence naming what it could not read. Pure functions; no I/O.
+with a sentence naming what it could not read. The deliverables field, with the usage terms and
+notes people write into it, is read by :mod:`.deliverables`. Pure functions; no I/O.
 """
 
 from __future__ import annotations
@@ -11,9 +12,19 @@ import re
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-from dealdesk.domain.campaign import DeliverableType, Platform
 from dealdesk.domain.identity import influencer_key
+from dealdesk.integrations.clickup.deliverables import (
+    BULLET,
+    PLATFORM_NAMES,
+    PLATFORM_WORDS,
+    DeliverablesField,
+    read_deliverable_lines,
+)
+
+if TYPE_CHECKING:
+    from dealdesk.domain.campaign import Platform
 
 __all__ = [
     "parse_amount",
@@ -23,50 +34,14 @@ __all__ = [
     "parse_influencers",
     "parse_platform",
     "parse_timeline",
+    "read_deliverables",
     "text_of",
 ]
 
-_PLATFORM_WORDS: dict[str, Platform] = {
-    "instagram": Platform.INSTAGRAM,
-    "ig": Platform.INSTAGRAM,
-    "insta": Platform.INSTAGRAM,
-    "tiktok": Platform.TIKTOK,
-    "tt": Platform.TIKTOK,
-    "youtube": Platform.YOUTUBE,
-    "yt": Platform.YOUTUBE,
-}
-_KIND_WORDS: dict[str, str] = {
-    "post": "post",
-    "posts": "post",
-    "feed": "post",
-    "static": "post",
-    "story": "story",
-    "stories": "story",
-    "reel": "reel",
-    "reels": "reel",
-    "video": "video",
-    "videos": "video",
-    "dedicated": "dedicated",
-    "integration": "integration",
-    "integrations": "integration",
-    "integrated": "integration",
-    "short": "short",
-    "shorts": "short",
-}
-# Kinds only one platform has: "2 reels" needs no platform word.
-_ONLY_ON = {
-    "reel": Platform.INSTAGRAM,
-    "dedicated": Platform.YOUTUBE,
-    "integration": Platform.YOUTUBE,
-    "short": Platform.YOUTUBE,
-}
 _SPLIT = re.compile(r"[,;\n\r]+")
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+_LINES = re.compile(r"[;\n\r]+")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _MAX_ENTRY = 200
-_TIMES = "x\u00d7"  # "2x" and "2\u00d7" (the multiplication sign)
-_LEADING_QTY = re.compile(rf"^(\d+)\s*[{_TIMES}]?\s+(.*)$")
-_TRAILING_QTY = re.compile(rf"^(.*?)\s*[{_TIMES}(]\s*(\d+)\)?$")
 _MAX_INFLUENCERS = 1000
 
 
@@ -112,9 +87,10 @@ def parse_bool(value: object) -> bool:
 
 def parse_platform(value: object) -> Platform:
     word = text_of(value).strip().lower().replace(" ", "")
-    platform = _PLATFORM_WORDS.get(word)
+    platform = PLATFORM_WORDS.get(word)
     if platform is None:
-        raise ValueError("is not a platform dealdesk negotiates on (Instagram, TikTok or YouTube)")
+        names = ", ".join(PLATFORM_NAMES.values())
+        raise ValueError(f"is not a platform dealdesk negotiates on ({names})")
     return platform
 
 
@@ -146,61 +122,19 @@ def parse_timeline(value: object) -> tuple[date | None, date]:
     raise ValueError("is not a timeline (write 2026-12-31, or 2026-12-01 to 2026-12-31)")
 
 
-def _deliverable(item: str, platform: Platform | None) -> tuple[DeliverableType, int]:
-    text = item.strip().lower().replace("_", " ").replace("-", " ")
-    quantity = 1
-    match = _LEADING_QTY.match(text) or _TRAILING_QTY.match(text)
-    if match is not None:
-        first, second = match.groups()
-        number, text = (first, second) if first.isdigit() else (second, first)
-        quantity = int(number)
-    words = re.findall(r"[a-z]+", text.replace("tik tok", "tiktok").replace("you tube", "youtube"))
-    named = {_PLATFORM_WORDS[w] for w in words if w in _PLATFORM_WORDS}
-    kinds = [_KIND_WORDS[w] for w in words if w in _KIND_WORDS]
-    if "dedicated" in kinds:
-        kinds = ["dedicated"]
-    if not kinds and named == {Platform.TIKTOK}:
-        kinds = ["video"]
-    if len(set(kinds)) != 1:
-        raise ValueError(f"{item.strip()!r} is not a deliverable (e.g. '2 Instagram reels')")
-    kind = kinds[0]
-    if len(named) > 1:
-        raise ValueError(f"{item.strip()!r} names more than one platform")
-    chosen = next(iter(named)) if named else _ONLY_ON.get(kind, platform)
-    if chosen is None:
-        raise ValueError(f"{item.strip()!r} does not say which platform it is for")
-    try:
-        deliverable = DeliverableType(f"{chosen.value}_{kind}")
-    except ValueError:
-        raise ValueError(f"{item.strip()!r}: {chosen.value} has no {kind}") from None
-    if not 1 <= quantity <= 100:
-        raise ValueError(f"{item.strip()!r}: the quantity must be between 1 and 100")
-    return deliverable, quantity
+def read_deliverables(value: object, platform: Platform | None) -> DeliverablesField:
+    """The deliverables field: deliverables, usage terms written into it, and notes."""
+    lines = (
+        [text_of(v) for v in value]
+        if isinstance(value, tuple | list)
+        else _LINES.split(text_of(value))
+    )
+    return read_deliverable_lines(lines, platform)
 
 
 def parse_deliverables(value: object, platform: Platform | None) -> tuple[dict[str, object], ...]:
     """ "2 Instagram reels, 1 story" -> ({"kind": "instagram_reel", "quantity": 2}, ...)."""
-    items = (
-        [text_of(v) for v in value]
-        if isinstance(value, tuple | list)
-        else _SPLIT.split(text_of(value))
-    )
-    totals: dict[DeliverableType, int] = {}
-    problems: list[str] = []
-    for item in items:
-        if not item.strip():
-            continue
-        try:
-            kind, quantity = _deliverable(_BULLET.sub("", item), platform)
-        except ValueError as exc:
-            problems.append(str(exc))
-            continue
-        totals[kind] = totals.get(kind, 0) + quantity
-    if problems:
-        raise ValueError("; ".join(problems))
-    if not totals:
-        raise ValueError("lists no deliverable")
-    return tuple({"kind": k.value, "quantity": q} for k, q in totals.items())
+    return read_deliverables(value, platform).deliverables
 
 
 def parse_influencers(value: object) -> tuple[str, ...]:
@@ -213,7 +147,7 @@ def parse_influencers(value: object) -> tuple[str, ...]:
     seen: set[str] = set()
     out: list[str] = []
     for raw in items:
-        entry = " ".join(_BULLET.sub("", raw).split())
+        entry = " ".join(BULLET.sub("", raw).split())
         if not entry:
             continue
         if len(entry) > _MAX_ENTRY:
