@@ -18,13 +18,16 @@ from dealdesk.domain import (
     Decision,
     EmailSent,
     Event,
+    HumanTakeover,
     Influencer,
     Negotiation,
     NegotiationPolicy,
+    Pause,
     ReminderDue,
     ReplyReading,
     ReplyReceived,
     SendEmail,
+    State,
     decide,
     read_reply,
     start_negotiation,
@@ -133,3 +136,54 @@ class Driver:
 
     def effects(self) -> list[object]:
         return [e for d in self.decisions for e in d.effects]
+
+
+# -- ways to reach each resting state through events production really sends ------------------
+
+
+def at_new() -> Driver:
+    return Driver(make_negotiation())
+
+
+def at_outreach_sent() -> Driver:
+    driver = Driver(make_negotiation(), confirm=False)
+    driver.start()
+    return driver
+
+
+def at_awaiting() -> Driver:
+    driver = at_new()
+    driver.start()
+    return driver
+
+
+def at_counter_sent() -> Driver:
+    driver = at_awaiting()
+    driver.reply("My rate is $2,000.")
+    return driver
+
+
+def at_stale() -> Driver:
+    driver = at_awaiting()
+    while driver.negotiation.state is not State.STALE:
+        assert driver.silence() is not None
+    return driver
+
+
+def at_escalated() -> Driver:
+    driver = at_awaiting()
+    driver.reply("This offer is insulting. My rate is $2,000.")
+    assert driver.negotiation.state is State.ESCALATED
+    return driver
+
+
+def at_human() -> Driver:
+    driver = at_awaiting()
+    driver.send(HumanTakeover(by="jo"))
+    return driver
+
+
+def at_paused() -> Driver:
+    driver = at_awaiting()
+    driver.send(Pause(by="jo"))
+    return driver
