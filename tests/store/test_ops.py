@@ -31,8 +31,7 @@ from dealdesk.store import (
 )
 from dealdesk.store.batch import Directory, commit_plan, run_plan_sync
 from dealdesk.store.ops import AUDIT_SEQ_BITS, Plan, Stmt, StoreOp, epoch_ms
-
-from .conftest import result
+from tests.support.store_rig import result
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
