@@ -22,7 +22,7 @@ from dealdesk.actors.campaign_messages import (
     SubmitCampaign,
     WithdrawCampaign,
 )
-from dealdesk.domain.campaign import CampaignStatus, parse_campaign
+from dealdesk.domain.campaign import CampaignStatus
 from dealdesk.domain.identity import negotiation_id
 from dealdesk.domain.negotiation import State
 from dealdesk.runtime.actor import DumpState
@@ -36,21 +36,13 @@ from dealdesk.store import (
     SaveNegotiation,
     stored_campaign,
 )
+from tests.support.campaigns import campaign as support_campaign
 
 SOURCE = CampaignSource(task_id="86abc", task_name="Glow launch", list_id="901", url=None)
 
 
 def campaign(**changes):
-    fields = {
-        "id": "86abc",
-        "client": "Lumen",
-        "platform": "instagram",
-        "cpm_range": {"min": "18", "max": "30"},
-        "budget": "12000",
-        "target_deliverables": [{"kind": "instagram_reel"}],
-        "influencers": ["@maya", "Jordan <JORDAN@x.example>"],
-    }
-    return parse_campaign({**fields, **changes})
+    return support_campaign(**{"influencers": ["@maya", "Jordan <JORDAN@x.example>"], **changes})
 
 
 @pytest.fixture

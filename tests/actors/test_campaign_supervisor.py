@@ -11,25 +11,16 @@ import pytest
 from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.actors.campaign_messages import AddInfluencers, PauseCampaign
 from dealdesk.actors.campaign_supervisor import campaign_supervisor_spec
-from dealdesk.domain.campaign import CampaignStatus, parse_campaign
+from dealdesk.domain.campaign import CampaignStatus
 from dealdesk.domain.identity import negotiation_id
 from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import AUDIT_WRITER, ROOT, campaign_name
 from dealdesk.runtime.supervision import ChildSpec, StartChild, Supervisor
 from dealdesk.store import STORE, CampaignRow, CampaignSource, SaveCampaign
 from dealdesk.store.schema import database_path, prepare_database
+from tests.support.campaigns import campaign
 
-CAMPAIGN = parse_campaign(
-    {
-        "id": "86abc",
-        "client": "Lumen",
-        "platform": "instagram",
-        "cpm_range": {"min": "18", "max": "30"},
-        "budget": "12000",
-        "target_deliverables": [{"kind": "instagram_reel"}],
-        "influencers": ["@maya", "Jordan <JORDAN@x.example>", "Priya"],
-    }
-)
+CAMPAIGN = campaign()
 
 
 @pytest.fixture
