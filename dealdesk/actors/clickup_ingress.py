@@ -129,6 +129,9 @@ class ClickUpIngress(BaseActor):
     def started(self) -> None:
         self.actor_ref.tell(ReplayUnprocessed())
 
+    def on_stop(self) -> None:
+        self.store.close_reader()
+
     def handle(self, message: Any) -> Any:
         match message:
             case ReceivedDeliveries(deliveries=deliveries):
@@ -198,7 +201,9 @@ class ClickUpIngress(BaseActor):
 
     def _finish(self, delivery_id: int | None, outcome: str) -> None:
         if delivery_id is not None:
-            self.store.write(MarkDeliveryProcessed(delivery_id, outcome))
+            self.store.write(
+                MarkDeliveryProcessed(delivery_id, outcome), timeout=self.store_timeout_s
+            )
             self.done.add(delivery_id)
         self.stats.processed += 1
         word = outcome.split(":", 1)[0]
@@ -211,9 +216,9 @@ class ClickUpIngress(BaseActor):
         delays = self.retry_delays_s
         if attempt == len(delays) + 1:  # the schedule is used up: say so once, keep trying
             self._post(
-                f":warning: ClickUp task {delivery.task_id} ({delivery.event}) could not be "
-                f"processed after {attempt} tries ({type(exc).__name__}). It stays queued and is "
-                f"tried again every {_span(delays[-1])} until it goes through."
+                say.delivery_stuck_text(
+                    delivery.task_id, delivery.event, attempt, type(exc).__name__, delays[-1]
+                )
             )
         self.stats.waiting_retry += 1
         self.ctx.loop.call_later(
@@ -354,10 +359,6 @@ class ClickUpIngress(BaseActor):
             "outcomes": dict(self.stats.outcomes),
             "waiting_retry": self.stats.waiting_retry,
         }
-
-
-def _span(seconds: float) -> str:
-    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
 
 
 def clickup_ingress_spec(

@@ -24,6 +24,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dealdesk.errors import InvalidInput
+from dealdesk.integrations.slack.messages import error_text
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.logging import redact_text
 from dealdesk.runtime.registry import ERROR_REPORTER
@@ -101,7 +102,7 @@ class ErrorReporter(BaseActor):
             return
         earlier = window.repeats if window is not None else 0
         self._windows[report.fingerprint] = _Window(opened_at=now, report=report)
-        self._queue.append((report, _format(report, earlier_repeats=earlier)))
+        self._queue.append((report, error_text(report, earlier_repeats=earlier)))
         self.ctx.metrics.error_reports.labels("true").inc()
         self._flush()
 
@@ -119,7 +120,7 @@ class ErrorReporter(BaseActor):
                 continue
             if window.repeats:
                 self._queue.append(
-                    (window.report, _format(window.report, summary_of=window.repeats))
+                    (window.report, error_text(window.report, summary_of=window.repeats))
                 )
             del self._windows[fingerprint]
 
@@ -199,19 +200,6 @@ def _audit_entry(report: ErrorReport, posted: str) -> AppendAudit:
 def _key(report: ErrorReport) -> str:
     """The fingerprint as the ``errors`` table keys it."""
     return ":".join(report.fingerprint)[:600]
-
-
-def _format(report: ErrorReport, *, earlier_repeats: int = 0, summary_of: int = 0) -> str:
-    head = f":rotating_light: *{report.service}* `{report.operation}` failed: `{report.kind}`"
-    detail = redact_text(report.message)[:1500]
-    if summary_of:
-        return f"{head}\nIt happened {summary_of} more time(s) in the last window. Latest: {detail}"
-    text = f"{head}\n{detail}"
-    if earlier_repeats:
-        text += f"\n(+{earlier_repeats} repeat(s) in the previous window)"
-    if report.context:
-        text += "\n" + ", ".join(f"{k}={redact_text(v)}" for k, v in sorted(report.context.items()))
-    return text
 
 
 def error_reporter_spec(

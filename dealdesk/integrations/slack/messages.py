@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dealdesk.runtime.logging import redact_text
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from dealdesk.domain.campaign import Campaign
     from dealdesk.domain.changes import CampaignChanges
     from dealdesk.integrations.clickup.fields import FieldError
+    from dealdesk.runtime.reports import ErrorReport
 
 __all__ = [
+    "delivery_stuck_text",
+    "error_text",
     "influencers_added_text",
     "paused_text",
     "rejected_text",
@@ -87,3 +92,27 @@ def paused_text(task_name: str, task_id: str, paused: int) -> str:
         f":pause_button: ClickUp task *{task_name or task_id}* was deleted: the campaign is "
         f"paused ({paused} negotiation(s) paused). Nothing more is sent until someone resumes it."
     )
+
+
+def delivery_stuck_text(
+    task_id: str | None, event: str, attempts: int, error: str, every_s: float
+) -> str:
+    every = f"{every_s / 60:g} min" if every_s >= 60 else f"{every_s:g} s"
+    return (
+        f":warning: ClickUp task {task_id} ({event}) could not be processed after {attempts} "
+        f"tries ({error}). It stays queued and is tried again every {every} until it goes through."
+    )
+
+
+def error_text(report: ErrorReport, *, earlier_repeats: int = 0, summary_of: int = 0) -> str:
+    """A failure for the errors channel, redacted of secrets (the ErrorReporter posts it)."""
+    head = f":rotating_light: *{report.service}* `{report.operation}` failed: `{report.kind}`"
+    detail = redact_text(report.message)[:1500]
+    if summary_of:
+        return f"{head}\nIt happened {summary_of} more time(s) in the last window. Latest: {detail}"
+    text = f"{head}\n{detail}"
+    if earlier_repeats:
+        text += f"\n(+{earlier_repeats} repeat(s) in the previous window)"
+    if report.context:
+        text += "\n" + ", ".join(f"{k}={redact_text(v)}" for k, v in sorted(report.context.items()))
+    return text
