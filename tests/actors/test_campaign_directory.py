@@ -36,13 +36,14 @@ from dealdesk.store import (
     SaveNegotiation,
     stored_campaign,
 )
-from tests.support.campaigns import campaign as support_campaign
+from tests.domain.harness import make_campaign
 
 SOURCE = CampaignSource(task_id="86abc", task_name="Glow launch", list_id="901", url=None)
 
 
 def campaign(**changes):
-    return support_campaign(**{"influencers": ["@maya", "Jordan <JORDAN@x.example>"], **changes})
+    fields = {"id": "86abc", "influencers": ["@maya", "Jordan <JORDAN@x.example>"]}
+    return make_campaign(**{**fields, **changes})
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_a_replayed_creation_changes_nothing_and_a_paused_campaign_ignores_submi
 
 def test_an_update_is_diffed_against_the_persisted_campaign_even_after_a_restart(ctx, directory):
     ask(directory, SubmitCampaign(campaign(), SOURCE, created=True))
-    added = campaign(influencers=["@maya", "Jordan <JORDAN@x.example>", "@new"], budget="15000")
+    added = campaign(influencers=["@maya", "Jordan <JORDAN@x.example>", "@new"], budget="30000")
     first = ask(directory, SubmitCampaign(added, SOURCE, created=False))
     assert isinstance(first, CampaignUpdated)
     assert first.created == ("@new",)
@@ -108,7 +109,7 @@ def test_an_update_is_diffed_against_the_persisted_campaign_even_after_a_restart
     assert second.created == ()
     stored = stored_campaign(ctx[STORE].reader(), "86abc")
     assert stored.row.campaign.budget == campaign().budget
-    assert stored.row.unapplied.terms == ("budget: '12000.00' → '15000.00'",)
+    assert stored.row.unapplied.terms == ("budget: '25000.00' → '30000.00'",)
     assert len(negotiation_states(ctx)) == 3
 
 

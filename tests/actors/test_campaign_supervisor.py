@@ -18,9 +18,9 @@ from dealdesk.runtime.registry import AUDIT_WRITER, ROOT, campaign_name
 from dealdesk.runtime.supervision import ChildSpec, StartChild, Supervisor
 from dealdesk.store import STORE, CampaignRow, CampaignSource, SaveCampaign
 from dealdesk.store.schema import database_path, prepare_database
-from tests.support.campaigns import campaign
+from tests.domain.harness import make_campaign
 
-CAMPAIGN = campaign()
+CAMPAIGN = make_campaign(id="86abc", influencers=["@maya", "Jordan <JORDAN@x.example>", "Priya"])
 
 
 @pytest.fixture
