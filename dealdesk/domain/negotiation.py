@@ -164,8 +164,15 @@ def start_negotiation(
     tracker: CpmTracker,
     policy: NegotiationPolicy,
     now: datetime,
+    *,
+    entry: str | None = None,
 ) -> Negotiation:
-    """A new negotiation in state ``new``, its prices fixed from the tracker's flexibility now."""
+    """A new negotiation in state ``new``, its prices fixed from the tracker's flexibility now.
+
+    ``entry`` is the campaign's list entry the negotiation was created for (a name, email or
+    handle, as the team wrote it); the id is :func:`~dealdesk.domain.identity.negotiation_id` of
+    it, so it names the row the campaign's supervisor wrote. Without one, the influencer's email.
+    """
     if influencer.platform is not campaign.platform:
         raise InvalidInput(
             f"influencer {influencer.handle!r} is on {influencer.platform.value}, "
@@ -176,7 +183,7 @@ def start_negotiation(
     flexibility = tracker.flexibility(influencer.engagement_rate, policy.pricing)
     plan = plan_prices(campaign, influencer, flexibility, policy.playbook, policy.pricing)
     return Negotiation(
-        id=negotiation_id(campaign.id, influencer.email),
+        id=negotiation_id(campaign.id, entry or influencer.email),
         campaign=campaign,
         influencer=influencer,
         policy=policy,
