@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import pykka
@@ -92,7 +92,6 @@ class _Child:
     ref: pykka.ActorRef[Any]
     intensity: RestartIntensity
     restarts: int = 0
-    pending: list[Any] = field(default_factory=list)
 
 
 class Supervisor(BaseActor):
