@@ -6,8 +6,8 @@ store, so campaigns that were running when the process stopped come back with it
 know what a campaign is. The ingress tells it, in domain terms, what arrived:
 
 - :class:`SubmitCampaign`: a new campaign is opened by a new supervisor; a running one is
-  updated by its supervisor (a second creation event is a replay and changes nothing); a
-  paused one is left as it is.
+  updated by its supervisor (a second creation event is a replay: it only completes the
+  negotiations of the campaign as opened); a paused one is left as it is.
 - :class:`RejectCampaign`: audited (``campaign_rejected``, with every field problem); the answer
   says whether a running campaign's change, rather than a new campaign, was refused.
 - :class:`WithdrawCampaign`: the campaign's supervisor pauses it.
@@ -25,7 +25,6 @@ from dealdesk.actors.campaign_messages import (
     CampaignOutcome,
     CampaignPaused,
     CampaignRejected,
-    CampaignUnchanged,
     CampaignUnknown,
     NotActive,
     OpenCampaign,
@@ -103,13 +102,11 @@ class CampaignDirectory(Supervisor):
     def submit(self, command: SubmitCampaign) -> CampaignOutcome:
         campaign, source = command.campaign, command.source
         stored = stored_campaign(self.store.reader(), campaign.id)
-        if stored is None:
-            return cast("CampaignOutcome", self._ask(campaign.id, OpenCampaign(campaign, source)))
-        self._supervisor(campaign.id)  # a replay after a crash: make sure it runs
-        if stored.status is not CampaignStatus.ACTIVE:
+        if stored is not None and stored.status is not CampaignStatus.ACTIVE:
+            self._supervisor(campaign.id)  # a replay after a crash: make sure it runs
             return NotActive(stored.status)
-        if command.created:
-            return CampaignUnchanged(already_started=True)
+        if stored is None or command.created:  # new, or its creation replayed: open (once)
+            return cast("CampaignOutcome", self._ask(campaign.id, OpenCampaign(campaign, source)))
         return cast("CampaignOutcome", self._ask(campaign.id, UpdateCampaign(campaign, source)))
 
     def reject(self, command: RejectCampaign) -> CampaignRejected:

@@ -7,7 +7,7 @@ negotiations from the store in ``started`` (the ``ChildSpec`` contract), so noth
 over in a closure.
 
 - :class:`OpenCampaign` persists a new campaign (row + ``campaign_start`` audit, one transaction)
-  and creates its negotiations.
+  and creates its negotiations; opening it again only creates any that are missing.
 - :class:`UpdateCampaign` compares the submission with the campaign it holds
   (:func:`~dealdesk.domain.changes.campaign_changes`): added influencers get negotiations; every
   other changed term, and removed influencers, are recorded in the row as unapplied and never
@@ -133,7 +133,11 @@ class CampaignSupervisor(Supervisor):
         self, campaign: Campaign, source: CampaignSource
     ) -> CampaignStarted | CampaignUnchanged:
         if self.stored is not None:
-            return CampaignUnchanged(already_started=True)  # a replay: never opened twice
+            # A replay (the creation delivered again, or retried after a crash between the row
+            # and its negotiations): never opened twice, but every negotiation of the campaign as
+            # it was opened exists afterwards.
+            self.add_influencers(self.stored.row.campaign.influencers)
+            return CampaignUnchanged(already_started=True)
         name = source.task_name or campaign.client
         row = CampaignRow(campaign=campaign, clickup=source)
         self.store.commit(

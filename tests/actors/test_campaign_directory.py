@@ -32,7 +32,9 @@ from dealdesk.store import (
     STORE,
     AuditFilter,
     AuditKind,
+    CampaignRow,
     CampaignSource,
+    SaveCampaign,
     SaveNegotiation,
     stored_campaign,
 )
@@ -154,3 +156,16 @@ def test_a_pause_leaves_alone_every_state_the_negotiation_table_gives_no_pause_e
         "Glow launch", 1
     )
     assert negotiation_states(ctx) == {"86abc:@maya": "paused", failed_id: "failed"}
+
+
+def test_a_creation_replayed_after_a_crash_between_row_and_negotiations_completes_them(
+    ctx, directory
+):
+    # The row committed, the process died before the negotiations did (as a kill -9 could).
+    row = CampaignRow(campaign=campaign(), clickup=SOURCE)
+    ctx[STORE].write(SaveCampaign("Glow launch", CampaignStatus.ACTIVE, row))
+    assert negotiation_states(ctx) == {}
+    replay = SubmitCampaign(campaign(influencers=["@someone-else"]), SOURCE, created=True)
+    assert ask(directory, replay) == CampaignUnchanged(already_started=True)
+    # The campaign as it was opened, not as the task reads now.
+    assert set(negotiation_states(ctx)) == {"86abc:@maya", "86abc:jordan@x.example"}
