@@ -57,11 +57,23 @@ class Settings(BaseSettings):
     slack_errors_channel: str = "#dealdesk-errors"
 
     gmail_api_base: str | None = None
+    # An OAuth user token (``run.py gmail authorize`` writes one) or a service account's key.
     gmail_credentials_file: Path | None = None
+    gmail_oauth_client_file: Path | None = None  # the installed-app client secrets, to authorize
+    gmail_delegated_user: str | None = None  # with a service account: whose mailbox
     gmail_address: str = "deals@agency.example"
+    gmail_poll_s: PositiveFloat = 20.0
+    gmail_daily_cap: int = Field(default=300, gt=0)  # emails per rolling 24 h
+    gmail_per_minute: int = Field(default=20, gt=0)  # emails per minute
+    gmail_quota_units_per_minute: int = Field(default=15_000, gt=0)
+    gmail_dry_run: bool = False  # everything runs, nothing leaves: emails stay in the outbox
+    gmail_push_token: SecretStr | None = None  # the shared token /webhooks/gmail requires
+    gmail_timeout_s: PositiveFloat = 30.0
 
     sheets_api_base: str | None = None
     sheets_spreadsheet_id: str | None = None
+    sheets_roster_tab: str = "Roster"
+    roster_ttl_s: PositiveFloat = 300.0
 
     anthropic_base_url: str | None = None
     anthropic_api_key: SecretStr | None = None
@@ -131,6 +143,7 @@ class Settings(BaseSettings):
             self.slack_signing_secret,
             self.slack_app_token,
             self.anthropic_api_key,
+            self.gmail_push_token,
         ]
         return [s.get_secret_value() for s in secrets if s is not None and s.get_secret_value()]
 
