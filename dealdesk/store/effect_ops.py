@@ -1,5 +1,5 @@
-"""Typed writes for what a negotiation sets in motion: the outbox (deterministic Message-IDs),
-durable reminders, counted errors, the mail cursor and the do-not-contact list. See
+"""Typed writes for what a negotiation sets in motion: durable reminders, counted errors, the mail
+cursor and the do-not-contact list (the outbox is :mod:`dealdesk.store.outbox`'s). See
 :mod:`dealdesk.store.ops` for how a plan runs."""
 
 from __future__ import annotations
@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dealdesk.errors import InvalidInput
 from dealdesk.store.errors import StoreError
-from dealdesk.store.model import OutboxStatus, iso_ms
+from dealdesk.store.model import iso_ms
 from dealdesk.store.ops import (
     Plan,
     Stmt,
@@ -29,89 +28,11 @@ __all__ = [
     "CancelReminder",
     "CancelReminders",
     "CountErrorReport",
-    "InsertOutbox",
     "MarkErrorPosted",
     "MarkReminderFired",
-    "OutboxInserted",
+    "RemoveDoNotContact",
     "SetMailCursor",
-    "UpdateOutbox",
 ]
-
-
-# -- outbox --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxInserted:
-    new: bool  # False: this Message-ID was already in the outbox (status tells what happened)
-    status: OutboxStatus
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
-class InsertOutbox(StoreOp[OutboxInserted]):
-    """Put an email in the outbox under its deterministic Message-ID, before it is sent."""
-
-    message_id: str
-    negotiation_id: str
-    recipient: str
-    subject: str
-    rendered: str
-    campaign_id: str | None = None
-    thread_id: str | None = None
-
-    def __post_init__(self) -> None:
-        require_texts(
-            message_id=self.message_id, negotiation_id=self.negotiation_id, recipient=self.recipient
-        )
-        check_texts(subject=self.subject, rendered=self.rendered, campaign_id=self.campaign_id,
-               thread_id=self.thread_id)  # fmt: skip
-
-    def plan(self, now: str) -> Plan[OutboxInserted]:
-        result = yield Stmt(
-            "INSERT INTO outbox (message_id, negotiation_id, campaign_id, thread_id, recipient, "
-            "subject, rendered, status, attempts, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (message_id) DO NOTHING",
-            (self.message_id, self.negotiation_id, self.campaign_id, self.thread_id,
-             self.recipient, self.subject, self.rendered, now, now),
-        )  # fmt: skip
-        if result.rowcount == 1:
-            return OutboxInserted(new=True, status=OutboxStatus.PENDING, attempts=0)
-        found = yield Stmt(
-            "SELECT status, attempts FROM outbox WHERE message_id = ?",
-            (self.message_id,),
-            fetch=True,
-        )
-        status, attempts = found.rows[0]
-        return OutboxInserted(new=False, status=OutboxStatus(status), attempts=int(attempts))
-
-
-@dataclass(frozen=True, slots=True)
-class UpdateOutbox(StoreOp[None]):
-    """Move an outbox email to ``status``; ``attempted`` counts one more send attempt."""
-
-    message_id: str
-    status: OutboxStatus | str
-    attempted: bool = False
-    error: str | None = None
-
-    def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "status", OutboxStatus(self.status))
-        except ValueError:
-            raise InvalidInput(f"unknown outbox status {self.status!r}") from None
-        check_texts(error=self.error)
-
-    def plan(self, now: str) -> Plan[None]:
-        status = OutboxStatus(self.status).value
-        result = yield Stmt(
-            "UPDATE outbox SET status = ?, attempts = attempts + ?, last_error = ?, "
-            "updated_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END "
-            "WHERE message_id = ?",
-            (status, int(self.attempted), self.error, now, status, now, self.message_id),
-        )
-        if result.rowcount != 1:
-            raise StoreError(f"no outbox email with Message-ID {self.message_id!r}")
 
 
 # -- reminders -----------------------------------------------------------------------------------
@@ -268,4 +189,18 @@ class AddDoNotContact(StoreOp[bool]):
             "ON CONFLICT (email) DO NOTHING",
             (self.email, self.reason, self.source, now),
         )
+        return result.rowcount == 1
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveDoNotContact(StoreOp[bool]):
+    """Take ``email`` (an address or a domain entry) off the list; False if it was not there."""
+
+    email: str
+
+    def __post_init__(self) -> None:
+        require_texts(email=self.email)
+
+    def plan(self, now: str) -> Plan[bool]:  # noqa: ARG002 - a delete needs no time
+        result = yield Stmt("DELETE FROM do_not_contact WHERE email = ?", (self.email,))
         return result.rowcount == 1

@@ -8,13 +8,16 @@ plain comparisons that use the indexes.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from dealdesk.errors import InvalidInput
 
 __all__ = [
     "AuditKind",
     "Direction",
+    "EmailPriority",
+    "InboundKind",
+    "InboundStatus",
     "OutboxStatus",
     "ReminderStatus",
     "iso_ms",
@@ -57,10 +60,39 @@ class Direction(StrEnum):
 
 
 class OutboxStatus(StrEnum):
+    """Where an outbox email stands. ``sending``: the request may be in flight; ``in_doubt``:
+    Gmail may have acted on it (settled by reading the mailbox, never by resending); ``held``:
+    reading could not settle it, a human must look."""
+
     PENDING = "pending"
+    SENDING = "sending"
+    IN_DOUBT = "in_doubt"
+    HELD = "held"
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class EmailPriority(IntEnum):
+    """Which waiting email goes first: a conversation is never starved by a big campaign."""
+
+    REPLY = 0  # an answer in a live negotiation
+    FOLLOW_UP = 1
+    OUTREACH = 2
+
+
+class InboundKind(StrEnum):
+    REPLY = "reply"
+    AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
+    OURS = "ours"  # our own message, seen in the history: never a reply
+    UNKNOWN_THREAD = "unknown_thread"
+
+
+class InboundStatus(StrEnum):
+    ROUTED = "routed"  # recorded against its negotiation, not yet taken by it
+    DELIVERED = "delivered"
+    IGNORED = "ignored"
 
 
 class ReminderStatus(StrEnum):

@@ -31,14 +31,15 @@ __all__ = [
     "AuditPage",
     "CampaignRecord",
     "DeliveryRecord",
+    "DoNotContactRecord",
     "ErrorRecord",
     "NegotiationRecord",
-    "OutboxRecord",
     "Query",
     "ReminderRecord",
     "audit_count_query",
     "audit_entries_query",
     "audit_steps",
+    "do_not_contact_list_query",
     "influencer_keys_query",
     "influencer_refs_query",
 ]
@@ -316,41 +317,6 @@ def unprocessed_deliveries_query(limit: int = 1000) -> Query[list[DeliveryRecord
 
 
 @dataclass(frozen=True)
-class OutboxRecord:
-    message_id: str
-    negotiation_id: str
-    campaign_id: str | None
-    thread_id: str | None
-    recipient: str
-    subject: str
-    rendered: str
-    status: str
-    attempts: int
-    last_error: str | None
-    created_at: str
-    updated_at: str
-    sent_at: str | None
-
-
-_OUTBOX_SELECT = (
-    "SELECT message_id, negotiation_id, campaign_id, thread_id, recipient, subject, rendered, "
-    "status, attempts, last_error, created_at, updated_at, sent_at FROM outbox"
-)
-
-
-def outbox_query(
-    *, status: str | None = None, negotiation_id: str | None = None, message_id: str | None = None
-) -> Query[list[OutboxRecord]]:
-    return Query(
-        f"{_OUTBOX_SELECT} WHERE (?1 IS NULL OR status = ?1) AND "
-        "(?2 IS NULL OR negotiation_id = ?2) AND (?3 IS NULL OR message_id = ?3) "
-        "ORDER BY created_at, message_id",
-        (status, negotiation_id, message_id),
-        lambda rows: [OutboxRecord(*r) for r in rows],
-    )
-
-
-@dataclass(frozen=True)
 class ReminderRecord:
     reminder_id: str
     negotiation_id: str
@@ -419,4 +385,28 @@ def mail_cursor_query(mailbox: str) -> Query[str | None]:
 
 
 def do_not_contact_query(email: str) -> Query[bool]:
-    return Query("SELECT 1 FROM do_not_contact WHERE email = ?", (email.strip(),), bool)
+    """Whether ``email`` may not be contacted: listed itself, or its whole domain is (listed as
+    ``@domain`` or ``domain``)."""
+    address = email.strip()
+    domain = address.rpartition("@")[2]
+    return Query(
+        "SELECT 1 FROM do_not_contact WHERE email IN (?, ?, ?) LIMIT 1",
+        (address, f"@{domain}", domain),
+        bool,
+    )
+
+
+@dataclass(frozen=True)
+class DoNotContactRecord:
+    email: str
+    reason: str
+    source: str
+    added_at: str
+
+
+def do_not_contact_list_query() -> Query[list[DoNotContactRecord]]:
+    return Query(
+        "SELECT email, reason, source, added_at FROM do_not_contact ORDER BY email",
+        (),
+        lambda rows: [DoNotContactRecord(*r) for r in rows],
+    )

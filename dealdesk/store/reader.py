@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import aiosqlite
 
+from dealdesk.store import outbox
 from dealdesk.store import queries as q
 from dealdesk.store.errors import SchemaTooNew, StoreError, StoreMissing
 from dealdesk.store.schema import SCHEMA_VERSION
@@ -102,8 +103,8 @@ class StoreReader:
     def unprocessed_deliveries(self, limit: int = 1000) -> list[q.DeliveryRecord]:
         return self.run(q.unprocessed_deliveries_query(limit))
 
-    def outbox(self, **where: Any) -> list[q.OutboxRecord]:
-        return self.run(q.outbox_query(**where))
+    def outbox(self, **where: Any) -> list[outbox.OutboxRecord]:
+        return self.run(outbox.outbox_query(**where))
 
     def due_reminders(self, now: datetime, limit: int = 1000) -> list[q.ReminderRecord]:
         return self.run(q.due_reminders_query(now, limit))
@@ -203,8 +204,8 @@ class AsyncStoreReader:
     async def unprocessed_deliveries(self, limit: int = 1000) -> list[q.DeliveryRecord]:
         return await self.run(q.unprocessed_deliveries_query(limit))
 
-    async def outbox(self, **where: Any) -> list[q.OutboxRecord]:
-        return await self.run(q.outbox_query(**where))
+    async def outbox(self, **where: Any) -> list[outbox.OutboxRecord]:
+        return await self.run(outbox.outbox_query(**where))
 
     async def due_reminders(self, now: datetime, limit: int = 1000) -> list[q.ReminderRecord]:
         return await self.run(q.due_reminders_query(now, limit))

@@ -176,8 +176,68 @@ CREATE TABLE do_not_contact (
 );
 """
 
+# Mail, exactly once. The outbox learns the states a send goes through (``sending`` while the
+# request may be in flight, ``in_doubt`` when Gmail may have acted on it, ``held`` when reading
+# the mailbox could not settle it), which mailbox sends it, its priority, threading headers, when
+# it may be tried again, and the Gmail ids once sent. Received mail is recorded by Gmail id (and
+# Message-ID) before it is dispatched; the history cursor moves in the same transaction.
+_V2 = """
+CREATE TABLE outbox_v2 (
+    message_id      TEXT PRIMARY KEY,
+    negotiation_id  TEXT NOT NULL,
+    campaign_id     TEXT,
+    mailbox         TEXT NOT NULL DEFAULT '',
+    thread_id       TEXT,
+    in_reply_to     TEXT,
+    refs            TEXT NOT NULL DEFAULT '',
+    recipient       TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    rendered        TEXT NOT NULL,
+    html            TEXT,
+    priority        INTEGER NOT NULL DEFAULT 2,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'in_doubt', 'held',
+                                                    'sent', 'failed', 'cancelled')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    not_before      TEXT,
+    gmail_id        TEXT,
+    gmail_thread_id TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    sent_at         TEXT
+);
+INSERT INTO outbox_v2 (message_id, negotiation_id, campaign_id, thread_id, recipient, subject,
+    rendered, status, attempts, last_error, created_at, updated_at, sent_at)
+SELECT message_id, negotiation_id, campaign_id, thread_id, recipient, subject, rendered, status,
+    attempts, last_error, created_at, updated_at, sent_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v2 RENAME TO outbox;
+CREATE INDEX outbox_sendable ON outbox (mailbox, priority, created_at) WHERE status = 'pending';
+CREATE INDEX outbox_by_status ON outbox (status, created_at);
+CREATE INDEX outbox_by_negotiation ON outbox (negotiation_id, created_at);
+CREATE INDEX outbox_sent ON outbox (mailbox, sent_at) WHERE sent_at IS NOT NULL;
+CREATE INDEX outbox_by_gmail_thread ON outbox (gmail_thread_id) WHERE gmail_thread_id IS NOT NULL;
+CREATE TABLE mail_received (
+    gmail_id       TEXT PRIMARY KEY,
+    mailbox        TEXT NOT NULL,
+    message_id     TEXT,
+    thread_id      TEXT,
+    from_addr      TEXT,
+    subject        TEXT,
+    received_at    TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    negotiation_id TEXT,
+    body           TEXT NOT NULL DEFAULT '{}',
+    status         TEXT NOT NULL CHECK (status IN ('routed', 'delivered', 'ignored')),
+    created_at     TEXT NOT NULL,
+    delivered_at   TEXT
+);
+CREATE INDEX mail_received_by_message_id ON mail_received (message_id);
+CREATE INDEX mail_received_undelivered ON mail_received (negotiation_id, received_at)
+    WHERE status = 'routed';
+"""
 # Append only. Index i migrates version i -> i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -252,8 +312,9 @@ def prepare_database(settings: Settings) -> Path:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     try:
         apply_pragmas(conn, SETUP_PRAGMAS)
+        if schema_version(conn) >= 1:  # before migrating it further: later steps assume v1
+            _check_audit_layout(conn, path)
         migrate(conn, str(path))
-        _check_audit_layout(conn, path)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot migrate database {path}: {exc}") from exc
     finally:
