@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN, FakeClickUp
+from dealdesk.sandbox.sheets.fake import SANDBOX_SHEETS_TOKEN, FakeSheets
 from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ __all__ = ["FAKES", "Sandbox"]
 FAKES: dict[Service, tuple[type[FakeServer], str]] = {
     Service.SLACK: (FakeSlack, SANDBOX_BOT_TOKEN),
     Service.CLICKUP: (FakeClickUp, SANDBOX_CLICKUP_TOKEN),
+    Service.SHEETS: (FakeSheets, SANDBOX_SHEETS_TOKEN),
 }
 
 
