@@ -3,13 +3,16 @@
 A fake runs inside the dealdesk process (on the I/O loop, in sandbox mode) or stand-alone in
 tests; either way it listens on 127.0.0.1 and speaks its service's real wire format, so the real
 SDK clients are what talk to it. Faults are injected per operation (the last path segment, e.g.
-``chat.postMessage``): a status with headers and body, a slow answer, or a dropped connection.
-Tests wait on the record with :meth:`FakeServer.wait_until` (a condition, never a sleep).
+``chat.postMessage``, unless a fake names its operations otherwise): a status with headers and
+body, a slow answer, or a dropped connection, either instead of the request or after it took
+effect (``apply_first``: the cases an exactly-once sender must survive). Tests wait on the record
+with :meth:`FakeServer.wait_until` (a condition, never a sleep).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -34,7 +37,16 @@ class RecordedRequest:
 
 @dataclass
 class Fault:
-    """Answer the next ``times`` calls of ``operation`` ("*" for any) this way instead."""
+    """Answer the next ``times`` calls of ``operation`` ("*" for any) this way instead.
+
+    The answer waits ``delay_s`` first (a fake that stops ends the wait), then the connection is
+    dropped (``disconnect``), or ``status`` is answered with ``body`` and ``headers``, or, with
+    ``status=0``, the request is handled normally (a slow answer). By default the request is never
+    handled: nothing takes effect. With ``apply_first`` the handler runs first and its effect
+    stands (a message stored, a history record written); only its answer is replaced, delayed
+    or lost: a 500 after the fact, a dropped connection after the fact, or a hang longer than the
+    client waits (``status=0`` and a long ``delay_s``).
+    """
 
     operation: str = "*"
     status: int = 500
@@ -43,6 +55,7 @@ class Fault:
     delay_s: float = 0.0
     disconnect: bool = False
     times: int = 1
+    apply_first: bool = False
 
 
 class FakeServer:
@@ -55,6 +68,7 @@ class FakeServer:
         self._faults: list[Fault] = []
         self._cond = threading.Condition()
         self._runner: web.AppRunner | None = None
+        self._stopping: asyncio.Event | None = None
         self.app = web.Application(middlewares=[self._middleware], client_max_size=16 * 2**20)
         self.add_routes(self.app)
 
@@ -77,6 +91,7 @@ class FakeServer:
         return f"http://{self.host}:{self.port}"
 
     async def start(self) -> str:
+        self._stopping = asyncio.Event()
         self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -88,6 +103,8 @@ class FakeServer:
         return self.base_url
 
     async def stop(self) -> None:
+        if self._stopping is not None:
+            self._stopping.set()  # ends the waits of slow and hanging faults
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -133,31 +150,49 @@ class FakeServer:
 
     # -- the middleware every request passes -----------------------------------------------------
 
+    def operation_of(self, request: web.Request) -> str:
+        """The name faults and records use for ``request``: its last path segment."""
+        return request.path.rstrip("/").rsplit("/", 1)[-1]
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait ``seconds``, or less if the fake stops meanwhile."""
+        if self._stopping is None:
+            await asyncio.sleep(seconds)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
     @web.middleware
     async def _middleware(
         self, request: web.Request, handler: Callable[[web.Request], Any]
     ) -> web.StreamResponse:
-        operation = request.path.rstrip("/").rsplit("/", 1)[-1]
+        operation = self.operation_of(request)
         body = await request.read()
         self.record(
             RecordedRequest(request.method, request.path, operation, dict(request.headers), body)
         )
         fault = self._take_fault(operation)
-        if fault is not None:
-            if fault.delay_s:
-                await asyncio.sleep(fault.delay_s)
-            if fault.disconnect:
-                if request.transport is not None:
-                    request.transport.close()
-                return web.Response(status=500)
-            if fault.status:
-                payload = fault.body if fault.body is not None else {"error": "injected fault"}
-                text = payload if isinstance(payload, str) else json.dumps(payload)
-                return web.Response(
-                    status=fault.status,
-                    text=text,
-                    headers=fault.headers,
-                    content_type="application/json",
-                )
-        response: web.StreamResponse = await handler(request)
-        return response
+        if fault is None:
+            response: web.StreamResponse = await handler(request)
+            return response
+        handled: web.StreamResponse | None = None
+        if fault.apply_first:
+            handled = await handler(request)
+        if fault.delay_s:
+            await self._pause(fault.delay_s)
+        if fault.disconnect or (self._stopping is not None and self._stopping.is_set()):
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=500)
+        if fault.status:
+            payload = fault.body if fault.body is not None else {"error": "injected fault"}
+            text = payload if isinstance(payload, str) else json.dumps(payload)
+            return web.Response(
+                status=fault.status,
+                text=text,
+                headers=fault.headers,
+                content_type="application/json",
+            )
+        if handled is None:
+            handled = await handler(request)
+        return handled
