@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN, FakeClickUp
+from dealdesk.sandbox.gmail.fake import SANDBOX_GMAIL_TOKEN, FakeGmail
 from dealdesk.sandbox.sheets.fake import SANDBOX_SHEETS_TOKEN, FakeSheets
 from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 
@@ -26,6 +27,7 @@ __all__ = ["FAKES", "Sandbox"]
 FAKES: dict[Service, tuple[type[FakeServer], str]] = {
     Service.SLACK: (FakeSlack, SANDBOX_BOT_TOKEN),
     Service.CLICKUP: (FakeClickUp, SANDBOX_CLICKUP_TOKEN),
+    Service.GMAIL: (FakeGmail, SANDBOX_GMAIL_TOKEN),
     Service.SHEETS: (FakeSheets, SANDBOX_SHEETS_TOKEN),
 }
 
