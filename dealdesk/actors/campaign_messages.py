@@ -96,6 +96,7 @@ class AddInfluencers:
 class InfluencersAdded:
     created: tuple[str, ...]  # negotiations that start now
     existing: tuple[str, ...]  # influencers that already had one (never started twice)
+    skipped: tuple[tuple[str, str], ...] = ()  # (entry, why): not on the roster, do-not-contact
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class PauseCampaign:
 class CampaignStarted:
     name: str
     created: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...] = ()  # (entry, why) for the team's one message
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class CampaignUpdated:
     name: str
     changes: CampaignChanges
     created: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

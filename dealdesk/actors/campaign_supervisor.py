@@ -40,13 +40,15 @@ from dealdesk.actors.campaign_messages import (
     PauseCampaign,
     UpdateCampaign,
 )
+from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
+from dealdesk.actors.roster_keeper import LookUpInfluencers
 from dealdesk.domain.campaign import CampaignStatus
 from dealdesk.domain.changes import campaign_changes
 from dealdesk.domain.events import EventType
 from dealdesk.domain.identity import influencer_key, negotiation_id
 from dealdesk.domain.machine import TRANSITIONS
 from dealdesk.domain.negotiation import TERMINAL_STATES, State
-from dealdesk.runtime.registry import campaign_name
+from dealdesk.runtime.registry import ROSTER, campaign_name, negotiation_name
 from dealdesk.runtime.supervision import ChildSpec, Supervisor
 from dealdesk.store import (
     STORE,
@@ -67,7 +69,8 @@ if TYPE_CHECKING:
 
     import pykka
 
-    from dealdesk.domain.campaign import Campaign
+    from dealdesk.domain.campaign import Campaign, Influencer
+    from dealdesk.integrations.sheets import RosterLookup
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.store import CampaignSource, StoredCampaign
 
@@ -121,6 +124,8 @@ class CampaignSupervisor(Supervisor):
                 return self.add_influencers(influencers)
             case PauseCampaign(reason=reason):
                 return self.pause(reason)
+            case EmailSent() | EmailFailed() | ReplyArrived():
+                return self._to_negotiation(message.negotiation_id, message)
             case _:
                 return super().handle(message)
 
@@ -142,13 +147,19 @@ class CampaignSupervisor(Supervisor):
         row = CampaignRow(campaign=campaign, clickup=source)
         self.store.commit(
             SaveCampaign(name, CampaignStatus.ACTIVE, row),
-            AppendAudit(AuditKind.CAMPAIGN_START, campaign_id=campaign.id, metadata={
-                "task_name": source.task_name, "influencers": len(campaign.influencers),
-                "source": "clickup"}),
-        )  # fmt: skip
+            AppendAudit(
+                AuditKind.CAMPAIGN_START,
+                campaign_id=campaign.id,
+                metadata={
+                    "task_name": source.task_name,
+                    "influencers": len(campaign.influencers),
+                    "source": "clickup",
+                },
+            ),
+        )
         self.stored = stored_campaign(self.store.reader(), self.campaign_id)
         added = self.add_influencers(campaign.influencers)
-        return CampaignStarted(name, added.created)
+        return CampaignStarted(name, added.created, added.skipped)
 
     def update(
         self, campaign: Campaign, source: CampaignSource
@@ -165,22 +176,36 @@ class CampaignSupervisor(Supervisor):
         row = CampaignRow(campaign=kept, clickup=source, unapplied=unapplied)
         self.store.commit(
             SaveCampaign(held.name, CampaignStatus.ACTIVE, row),
-            AppendAudit(AuditKind.CAMPAIGN_UPDATE, campaign_id=old.id, metadata={
-                "added": list(changes.added), **unapplied.model_dump(mode="json")}),
-        )  # fmt: skip
+            AppendAudit(
+                AuditKind.CAMPAIGN_UPDATE,
+                campaign_id=old.id,
+                metadata={"added": list(changes.added), **unapplied.model_dump(mode="json")},
+            ),
+        )
         self.stored = stored_campaign(self.store.reader(), self.campaign_id)
-        created = self.add_influencers(changes.added).created if changes.added else ()
-        return CampaignUpdated(held.name, changes, created)
+        added = self.add_influencers(changes.added) if changes.added else None
+        return CampaignUpdated(
+            held.name,
+            changes,
+            added.created if added else (),
+            added.skipped if added else (),
+        )
 
     def add_influencers(self, influencers: tuple[str, ...]) -> InfluencersAdded:
         wanted: dict[str, str] = {}
         for entry in influencers:
             wanted.setdefault(negotiation_id(self.campaign_id, entry), entry)
+        new = {nid: entry for nid, entry in wanted.items() if nid not in self.negotiations}
+        found, skipped = self._look_up(tuple(new.values()))
         pending: list[tuple[str, str, pykka.Future[Any]]] = []
-        for nid, entry in wanted.items():
-            if nid in self.negotiations:
+        for nid, entry in new.items():
+            if entry not in found:
                 continue
-            email = entry if "@" in entry.strip("@") and " " not in entry else None
+            influencer = found[entry]
+            email = influencer.email if influencer is not None else _email_of(entry)
+            data: dict[str, Any] = {"influencer": entry, "key": influencer_key(entry)}
+            if influencer is not None:
+                data["roster"] = influencer.model_dump(mode="json")
             save = SaveNegotiation(
                 negotiation_id=nid,
                 campaign_id=self.campaign_id,
@@ -188,7 +213,7 @@ class CampaignSupervisor(Supervisor):
                 influencer_email=email,
                 state=State.NEW,
                 expected_version=0,
-                data={"influencer": entry, "key": influencer_key(entry)},
+                data=data,
             )
             audit = AppendAudit(
                 AuditKind.STATE_TRANSITION,
@@ -200,6 +225,15 @@ class CampaignSupervisor(Supervisor):
             )
             # All submitted at once: they commit in one group commit, then each is checked.
             pending.append((nid, entry, self.store.submit(Transaction((save, audit)))))
+        for entry, why in skipped:
+            self.store.tell(
+                AppendAudit(
+                    AuditKind.CAMPAIGN_INFLUENCER_SKIP,
+                    campaign_id=self.campaign_id,
+                    influencer_name=entry,
+                    metadata={"reason": why},
+                )
+            )
         created: list[str] = []
         for nid, entry, future in pending:
             try:
@@ -209,9 +243,40 @@ class CampaignSupervisor(Supervisor):
             self.negotiations[nid] = State.NEW
             created.append(entry)
             self._activate(nid, State.NEW)
-        existing = tuple(e for e in wanted.values() if e not in created)
-        self.log.info("negotiations_created", created=len(created), existing=len(existing))
-        return InfluencersAdded(tuple(created), existing)
+        existing = tuple(e for e in wanted.values() if e not in created and e not in dict(skipped))
+        self.log.info(
+            "negotiations_created",
+            created=len(created),
+            existing=len(existing),
+            skipped=len(skipped),
+        )
+        return InfluencersAdded(tuple(created), existing, skipped)
+
+    def _look_up(
+        self, entries: tuple[str, ...]
+    ) -> tuple[dict[str, Influencer | None], tuple[tuple[str, str], ...]]:
+        """Each entry's roster row (None: no roster is running, the entry stands as written),
+        and the entries skipped with why: not on the roster, or on the do-not-contact list."""
+        if not entries:
+            return {}, ()
+        keeper = self.ctx.registry.get(ROSTER)
+        found: dict[str, Influencer | None]
+        skipped: list[tuple[str, str]] = []
+        if keeper is None:
+            found = dict.fromkeys(entries)
+        else:
+            lookup: RosterLookup = keeper.ask(LookUpInfluencers(entries), block=False).get(
+                timeout=self.store.timeout_s * 2
+            )
+            found = dict(lookup.found)
+            skipped.extend(lookup.missing.items())
+        reader = self.store.reader()
+        for entry, influencer in list(found.items()):
+            email = influencer.email if influencer is not None else _email_of(entry)
+            if email is not None and reader.is_do_not_contact(email):
+                del found[entry]
+                skipped.append((entry, "on the do-not-contact list"))
+        return found, tuple(skipped)
 
     def pause(self, reason: str) -> int:
         paused = 0
@@ -247,14 +312,29 @@ class CampaignSupervisor(Supervisor):
         if self.stored is not None and self.stored.status is not CampaignStatus.PAUSED:
             self.store.commit(
                 SaveCampaign(self.stored.name, CampaignStatus.PAUSED, self.stored.row),
-                AppendAudit(AuditKind.PAUSE, campaign_id=self.campaign_id,
-                            metadata={"reason": reason, "negotiations": paused}),
-            )  # fmt: skip
+                AppendAudit(
+                    AuditKind.PAUSE,
+                    campaign_id=self.campaign_id,
+                    metadata={"reason": reason, "negotiations": paused},
+                ),
+            )
             self.stored = stored_campaign(self.store.reader(), self.campaign_id)
         for name in list(self.children):
             self.ctx.registry.tell(name, PauseCampaign(reason))
         self.log.info("campaign_paused", paused=paused, reason=reason)
         return paused
+
+    def _to_negotiation(self, nid: str, message: object) -> None:
+        """Seam: mail news goes to the negotiation's actor (the Negotiator, a later issue). With
+        none running it is not lost: a reply stays ``routed`` in the store, an outcome is in the
+        outbox and the audit trail, for the negotiation to read when it activates."""
+        child = self.children.get(negotiation_name(nid))
+        if child is not None:
+            child.ref.tell(message)
+        else:
+            self.log.info(
+                "mail_kept_for_negotiation", negotiation_id=nid, event=type(message).__name__
+            )
 
     def _activate(self, nid: str, state: State) -> None:
         """Seam: start the negotiation's Negotiator once that actor exists (a later issue)."""
@@ -289,3 +369,11 @@ def campaign_supervisor_spec(
         )
 
     return ChildSpec(name=campaign_name(campaign_id), start=start, kind=CampaignSupervisor.kind)
+
+
+def _email_of(entry: str) -> str | None:
+    """An entry that is itself an address (no roster to look it up in)."""
+    text = entry.strip()
+    if "<" in text and text.endswith(">"):
+        text = text[text.rindex("<") + 1 : -1].strip()
+    return text.lower() if "@" in text.strip("@") and " " not in text else None

@@ -303,16 +303,20 @@ class ClickUpIngress(BaseActor):
     def _submitted(self, mapped: MappedCampaign, outcome: CampaignOutcome) -> str:
         campaign = mapped.campaign
         match outcome:
-            case CampaignStarted(created=created):
-                self._alert(say.started_text(campaign, mapped.task_name, len(created), mapped.url))
+            case CampaignStarted(created=created, skipped=skipped):
+                self._alert(
+                    say.started_text(campaign, mapped.task_name, len(created), mapped.url, skipped)
+                )
                 return f"started: {len(created)} negotiations"
-            case CampaignUpdated(changes=changes, created=created):
+            case CampaignUpdated(changes=changes, created=created, skipped=skipped):
                 parts = []
                 if changes.added:
                     parts.append(f"added {len(created)}")
-                    if created:
+                    if created or skipped:
                         self._alert(
-                            say.influencers_added_text(mapped.task_name, campaign.id, created)
+                            say.influencers_added_text(
+                                mapped.task_name, campaign.id, created, skipped
+                            )
                         )
                 if changes.terms or changes.removed:
                     parts.append(f"unapplied {len(changes.terms) + len(changes.removed)}")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from dealdesk.actors.error_reporter import error_reporter_spec
+from dealdesk.app.do_not_contact import apply_do_not_contact, load_do_not_contact
 from dealdesk.app.lease import DataDirLease
 from dealdesk.app.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
 from dealdesk.app.wiring import (
@@ -30,11 +31,13 @@ from dealdesk.app.wiring import (
     clickup_wiring,
     http_application,
     ingress_spec,
+    mail_specs,
     serve,
     start_children,
     start_root,
+    store_specs,
 )
-from dealdesk.http import CALLBACK_PATHS
+from dealdesk.http import CALLBACK_PATHS, gmail_push_routes
 from dealdesk.integrations.endpoints import resolve_endpoints
 from dealdesk.integrations.slack import SlackGateway
 from dealdesk.runtime.clock import Clock, SystemClock
@@ -145,12 +148,27 @@ class System:
         )
         self.clickup = clickup.client
 
+        def tell_team(text: str) -> None:
+            self.loop.submit(slack.post(settings.slack_team_channel, text))
+
+        mail = mail_specs(
+            ctx,
+            self.endpoints,
+            policy,
+            sandbox_defaults=self.sandbox.app_defaults(Service.SHEETS),
+            alert=tell_team,
+        )
+        do_not_contact = load_do_not_contact(settings.config_dir / "do_not_contact.txt")
+
         self.root = start_root(ctx)
+        start_children(self.root, [error_reporter_spec(ctx, post_error), *store_specs(ctx)])
+        apply_do_not_contact(ctx, do_not_contact)  # before anything could email anyone
         start_children(
             self.root,
             [
-                error_reporter_spec(ctx, post_error),
+                *mail[:1],  # the roster, which campaigns look influencers up in
                 *campaign_specs(ctx),
+                *mail[1:],  # the mailbox: settles what may have been sent, then sends
                 ingress_spec(ctx, clickup, slack),  # intake last
             ],
         )
@@ -161,7 +179,11 @@ class System:
             "clickup": _CachedProbe(clickup.client.probe),
         }
         self.http, app = http_application(
-            ctx, clickup, admin_token=admin_token, readiness=readiness
+            ctx,
+            clickup,
+            admin_token=admin_token,
+            readiness=readiness,
+            extra_routes=(gmail_push_routes(settings.gmail_push_token),),
         )
         self._runner, self.http_url = self.loop.run(
             serve(app, settings.http_host, settings.http_port), timeout=30

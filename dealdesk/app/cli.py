@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "dealdesk.app.audit_command",
     "dealdesk.app.clickup_commands",
     "dealdesk.app.gmail_commands",
+    "dealdesk.app.do_not_contact",
 )
 
 

@@ -14,6 +14,8 @@ from aiohttp import web
 from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.actors.campaign_directory import campaign_directory_spec
 from dealdesk.actors.clickup_ingress import clickup_ingress_spec
+from dealdesk.actors.mailroom import mailroom_spec
+from dealdesk.actors.roster_keeper import RosterSetup, roster_keeper_spec
 from dealdesk.actors.runtime_supervisor import RuntimeSupervisor
 from dealdesk.http import HttpState, build_app, clickup_webhook_routes
 from dealdesk.integrations.clickup import (
@@ -23,7 +25,16 @@ from dealdesk.integrations.clickup import (
     resolve_list_id,
     resolve_webhook_secret,
 )
+from dealdesk.integrations.gmail import GmailClient, build_gmail, load_credentials
+from dealdesk.integrations.sheets import (
+    RosterCache,
+    SheetsClient,
+    build_sheets,
+    load_roster_mapping,
+)
+from dealdesk.integrations.sheets.cache import default_source, sheet_fetcher
 from dealdesk.runtime.registry import ROOT
+from dealdesk.runtime.settings import Service
 from dealdesk.runtime.supervision import StartChild
 
 if TYPE_CHECKING:
@@ -46,9 +57,11 @@ __all__ = [
     "clickup_wiring",
     "http_application",
     "ingress_spec",
+    "mail_specs",
     "serve",
     "start_children",
     "start_root",
+    "store_specs",
 ]
 
 
@@ -86,9 +99,14 @@ def start_root(ctx: RuntimeContext) -> pykka.ActorRef[Any]:
     return root
 
 
+def store_specs(ctx: RuntimeContext) -> list[ChildSpec]:
+    """The store's one writer (before anything that writes)."""
+    return [audit_writer_spec(ctx)]
+
+
 def campaign_specs(ctx: RuntimeContext) -> list[ChildSpec]:
-    """The store's writer, then the campaigns (which restore the ones that were running)."""
-    return [audit_writer_spec(ctx), campaign_directory_spec(ctx)]
+    """The campaigns (the directory restores the ones that were running)."""
+    return [campaign_directory_spec(ctx)]
 
 
 def ingress_spec(
@@ -116,9 +134,11 @@ def http_application(
     *,
     admin_token: str,
     readiness: Mapping[str, Callable[[], Awaitable[str | None]]] | None = None,
+    extra_routes: Sequence[Callable[[web.Application], None]] = (),
 ) -> tuple[HttpState, web.Application]:
     state = HttpState(ctx=ctx, admin_token=admin_token, readiness=dict(readiness or {}))
-    return state, build_app(state, routes=(clickup_webhook_routes(wiring.webhook_secret),))
+    routes = (clickup_webhook_routes(wiring.webhook_secret), *extra_routes)
+    return state, build_app(state, routes=routes)
 
 
 async def serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
@@ -130,3 +150,35 @@ async def serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunn
     sockets = getattr(site._server, "sockets", None) or []
     bound = int(sockets[0].getsockname()[1]) if sockets else port
     return runner, f"http://{host}:{bound}"
+
+
+def mail_specs(
+    ctx: RuntimeContext,
+    endpoints: Mapping[Service, Endpoint],
+    policy: RetryPolicy,
+    *,
+    sandbox_defaults: Mapping[str, str] | None = None,
+    alert: Callable[[str], None] | None = None,
+) -> list[ChildSpec]:
+    """The roster's keeper and the mailbox's Mailroom. Credentials and the roster's column
+    mapping are read here (a bad one stops start-up); each client is built on its owner's
+    thread, the first time it is needed."""
+    settings = ctx.settings
+    credentials = load_credentials(settings)
+    mapping = load_roster_mapping(settings.config_dir / "roster.yaml")
+    default = default_source(settings, (sandbox_defaults or {}).get("spreadsheet_id"))
+    sheets, gmail = endpoints[Service.SHEETS], endpoints[Service.GMAIL]
+
+    def roster() -> RosterSetup:
+        client = SheetsClient(build_sheets(sheets, credentials), policy, ctx.report)
+        cache = RosterCache(sheet_fetcher(client), settings.roster_ttl_s, ctx.clock, mapping)
+        return RosterSetup(client, cache, default)
+
+    def mailbox() -> GmailClient:
+        resource = build_gmail(gmail, credentials, settings.gmail_timeout_s)
+        return GmailClient(resource, policy=policy, report=ctx.report)
+
+    return [
+        roster_keeper_spec(ctx, roster),
+        mailroom_spec(ctx, settings.gmail_address, mailbox, alert=alert),
+    ]

@@ -6,6 +6,7 @@ the process drains.
 
 from dealdesk.http.app import HTTP_STATE, HttpState, LoopMonitor, build_app
 from dealdesk.http.clickup_webhook import WEBHOOK_PATH, clickup_webhook_routes
+from dealdesk.http.gmail_webhook import GMAIL_PUSH_PATH, gmail_push_routes
 from dealdesk.runtime.settings import Service
 
 # Where each service that calls dealdesk back (webhooks) reaches it: boot tells the sandbox.
@@ -13,10 +14,12 @@ CALLBACK_PATHS: dict[Service, str] = {Service.CLICKUP: WEBHOOK_PATH}
 
 __all__ = [
     "CALLBACK_PATHS",
+    "GMAIL_PUSH_PATH",
     "HTTP_STATE",
     "WEBHOOK_PATH",
     "HttpState",
     "LoopMonitor",
     "build_app",
     "clickup_webhook_routes",
+    "gmail_push_routes",
 ]

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import pykka
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -89,6 +89,43 @@ class Metrics:
             "dealdesk_error_reports",
             "Reports received by the ErrorReporter",
             ["posted"],
+            registry=self.registry,
+        )
+
+        self.mail_sent = Counter(
+            "dealdesk_mail_sent_total",
+            "Emails sent, by mailbox and how they were confirmed (answer, or settled by reading)",
+            ["mailbox", "how"],
+            registry=self.registry,
+        )
+        self.mail_received = Counter(
+            "dealdesk_mail_received_total",
+            "Received messages recorded, by mailbox and kind",
+            ["mailbox", "kind"],
+            registry=self.registry,
+        )
+        self.mail_waiting = Gauge(
+            "dealdesk_mail_outbox_waiting",
+            "Emails waiting in the outbox, by mailbox and state (pending, held, in_doubt)",
+            ["mailbox", "state"],
+            registry=self.registry,
+        )
+        self.mail_blocked = Gauge(
+            "dealdesk_mail_blocked",
+            "1 while a mailbox may not send, by why: daily_cap, per_minute, quota, paused, dry_run",
+            ["mailbox", "why"],
+            registry=self.registry,
+        )
+        self.gmail_units = Gauge(
+            "dealdesk_gmail_quota_units_last_minute",
+            "Gmail quota units a mailbox used in the last minute (the per-user budget is 15,000)",
+            ["mailbox"],
+            registry=self.registry,
+        )
+        self.mail_sent_24h = Gauge(
+            "dealdesk_mail_sent_last_24h",
+            "Emails a mailbox sent in the rolling 24 hours its daily cap counts",
+            ["mailbox"],
             registry=self.registry,
         )
 

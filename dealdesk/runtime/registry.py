@@ -19,8 +19,11 @@ __all__ = [
     "CLICKUP_INGRESS",
     "ERROR_REPORTER",
     "ROOT",
+    "ROSTER",
     "ActorRegistry",
     "campaign_name",
+    "mailroom_name",
+    "negotiation_name",
 ]
 
 ROOT = "runtime"
@@ -28,12 +31,23 @@ ERROR_REPORTER = "error-reporter"
 AUDIT_WRITER = "audit-writer"
 CLICKUP_INGRESS = "clickup-ingress"
 CAMPAIGNS = "campaigns"  # the CampaignDirectory, parent of every campaign supervisor
+ROSTER = "roster"  # the RosterKeeper, owner of the Sheets client
 
 log = structlog.get_logger("dealdesk.registry")
 
 
 def campaign_name(campaign_id: str) -> str:
     return f"campaign:{campaign_id}"
+
+
+def mailroom_name(address: str) -> str:
+    """The Mailroom of one Gmail mailbox."""
+    return f"mailroom:{address}"
+
+
+def negotiation_name(negotiation_id: str) -> str:
+    """The child name of a negotiation's actor under its campaign supervisor."""
+    return f"negotiation:{negotiation_id}"
 
 
 class ActorRegistry:

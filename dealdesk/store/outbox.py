@@ -29,6 +29,7 @@ __all__ = [
     "OutboxInserted",
     "OutboxRecord",
     "UpdateOutbox",
+    "outbox_counts_query",
     "outbox_query",
     "outbox_route_query",
     "sendable_query",
@@ -271,4 +272,13 @@ def outbox_route_query(
         "ORDER BY (gmail_thread_id = ?1) DESC, created_at DESC LIMIT 1",
         (gmail_thread_id, *message_ids),
         lambda rows: str(rows[0][0]) if rows else None,
+    )
+
+
+def outbox_counts_query(mailbox: str) -> Query[dict[str, int]]:
+    """How many emails of ``mailbox`` are in each state."""
+    return Query(
+        "SELECT status, count(*) FROM outbox WHERE mailbox = ? GROUP BY status",
+        (mailbox,),
+        lambda rows: {str(r[0]): int(r[1]) for r in rows},
     )

@@ -146,7 +146,7 @@ FORM = {
     "Budget": "12000",
     "Platform": "Instagram",
     "Target Deliverables": "1 Instagram reel",
-    "Influencer List": "@glowwithmaya, jordan@creators.example",
+    "Influencer List": "@glowwithmaya, jordan.lee@creatormail.example",
     "CPM Min": "18",
     "CPM Max": "30",
     "Timeline": "2026-12-20",

@@ -31,6 +31,7 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
         serve,
         start_children,
         start_root,
+        store_specs,
     )
     from dealdesk.integrations.clickup import ClickUpClient, RateLimiter, load_field_mapping
     from dealdesk.integrations.endpoints import Endpoint
@@ -62,7 +63,9 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
     )
     mapping = load_field_mapping(ROOT_DIR / "config" / "campaign_fields.yaml")
     wiring = ClickUpWiring(client, mapping, None, secret)
-    start_children(root, [*campaign_specs(ctx), ingress_spec(ctx, wiring, slack)])
+    start_children(
+        root, [*store_specs(ctx), *campaign_specs(ctx), ingress_spec(ctx, wiring, slack)]
+    )
     _, app = http_application(ctx, wiring, admin_token="t")
     _, url = loop.run(serve(app, "127.0.0.1", 0), timeout=10)
     print(f"READY {url}", flush=True)

@@ -24,7 +24,12 @@ def test_boot_gets_the_clickup_fakes_own_list_and_secret_and_tells_it_where_to_d
         assert sandbox.app_defaults(Service.SLACK) == {}
         sandbox.call_back({Service.CLICKUP: "http://127.0.0.1:1/webhooks/clickup"})
         assert clickup.default_webhook.endpoint == "http://127.0.0.1:1/webhooks/clickup"
-        assert set(sandbox.tokens()) == {Service.CLICKUP, Service.SLACK}
+        assert set(sandbox.tokens()) == {
+            Service.CLICKUP,
+            Service.SLACK,
+            Service.GMAIL,
+            Service.SHEETS,
+        }
     finally:
         io_loop.run(sandbox.stop(), timeout=10)
 

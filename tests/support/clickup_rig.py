@@ -20,6 +20,7 @@ from dealdesk.app.wiring import (
     serve,
     start_children,
     start_root,
+    store_specs,
 )
 from dealdesk.http import CALLBACK_PATHS
 from dealdesk.integrations.clickup import ClickUpClient, RateLimiter, load_field_mapping
@@ -60,7 +61,7 @@ class ClickUpRig:
         self.loop.run(self.slack.start(), timeout=5)
         prepare_database(ctx.settings)  # as boot does, before any actor starts
         self.root = start_root(ctx)
-        start_children(self.root, campaign_specs(ctx))
+        start_children(self.root, [*store_specs(ctx), *campaign_specs(ctx)])
         endpoint = Endpoint(
             Service.CLICKUP, self.clickup.base_url, SecretStr(SANDBOX_CLICKUP_TOKEN), True
         )

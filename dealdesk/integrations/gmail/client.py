@@ -109,6 +109,9 @@ class HistoryPage:
     added: tuple[tuple[str, str], ...]
     history_id: str
     next_page_token: str | None
+    # Of ``added``, those Gmail listed with the SENT or DRAFT label: our own, never a reply, and
+    # not worth a messages.get.
+    ours: frozenset[str] = frozenset()
 
 
 def _kind(exc: BaseException) -> str:
@@ -273,6 +276,7 @@ class GmailClient:
                 raise HistoryTooOld(start_history_id) from exc
             raise
         added: dict[str, str] = {}
+        ours: set[str] = set()
         records = answer.get("history") if isinstance(answer, dict) else None
         for record in records if isinstance(records, list) else []:
             items = record.get("messagesAdded") if isinstance(record, dict) else None
@@ -280,11 +284,15 @@ class GmailClient:
                 message = item.get("message") if isinstance(item, dict) else None
                 if isinstance(message, dict) and message.get("id"):
                     added.setdefault(str(message["id"]), str(message.get("threadId") or ""))
+                    labels = message.get("labelIds")
+                    if isinstance(labels, list) and {"SENT", "DRAFT"} & set(labels):
+                        ours.add(str(message["id"]))
         history_id = answer.get("historyId") if isinstance(answer, dict) else None
         return HistoryPage(
             added=tuple(added.items()),
             history_id=str(history_id or start_history_id),
             next_page_token=_token(answer),
+            ours=frozenset(ours),
         )
 
     def list_since(

@@ -24,6 +24,7 @@ __all__ = [
     "influencers_added_text",
     "paused_text",
     "rejected_text",
+    "skipped_text",
     "started_text",
     "unapplied_text",
 ]
@@ -54,21 +55,42 @@ def rejected_text(
     )
 
 
-def started_text(campaign: Campaign, task_name: str, created: int, url: str | None) -> str:
+def started_text(
+    campaign: Campaign,
+    task_name: str,
+    created: int,
+    url: str | None,
+    skipped: Iterable[tuple[str, str]] = (),
+) -> str:
     name = _task(task_name, campaign.id, url)
     noun = "negotiation starts" if created == 1 else "negotiations start"
-    return (
+    text = (
         f":rocket: Campaign {name} for *{campaign.client}* ({campaign.platform.value}) is in: "
         f"{created} {noun}."
     )
+    return text + skipped_text(skipped)
 
 
-def influencers_added_text(task_name: str, task_id: str, created: tuple[str, ...]) -> str:
+def skipped_text(skipped: Iterable[tuple[str, str]]) -> str:
+    """The influencers left out, each with why (empty when none were)."""
+    listed = [f"{entry}: {why}" for entry, why in skipped]
+    if not listed:
+        return ""
+    return f"\n{len(listed)} influencer(s) skipped, nobody emailed:\n{_bullets(listed)}"
+
+
+def influencers_added_text(
+    task_name: str,
+    task_id: str,
+    created: tuple[str, ...],
+    skipped: Iterable[tuple[str, str]] = (),
+) -> str:
     noun = "negotiation starts" if len(created) == 1 else "negotiations start"
-    return (
+    text = (
         f":heavy_plus_sign: {len(created)} influencer(s) added to *{task_name or task_id}* in "
         f"ClickUp; {len(created)} new {noun}:\n{_bullets(created)}"
     )
+    return text + skipped_text(skipped)
 
 
 def unapplied_text(task_name: str, task_id: str, changes: CampaignChanges) -> str:
