@@ -151,7 +151,7 @@ def run(data_dir: Path, n: int) -> dict[str, float]:
     received_s = time.perf_counter() - started
     units_received = clients[0].units - units_before
     routed = store.reader().run(inbound_query(status=InboundStatus.ROUTED))
-    assert len(routed) == n, f"{len(routed)} of {n} replies recorded"
+    assert len(routed) == n, f"{len(routed)} of {n} replies routed"
 
     naive_s, naive_units = naive_read(client(), gmail, n)
     root.stop(timeout=30)

@@ -70,8 +70,8 @@ class Receiver:
         room = self.room
         self.seen.polls += 1
         cursor = room.store.reader().mail_cursor(self.address)
-        if cursor is None:  # the first observation is a baseline, not news
-            room.store.write(SetMailCursor(self.address, str(room.gmail.profile()["historyId"])))
+        if cursor is None:
+            self.baseline()
             return 0
         recorded = 0
         page_token: str | None = None
@@ -92,6 +92,14 @@ class Receiver:
             if last:
                 return recorded
             page_token = page.next_page_token
+
+    def baseline(self) -> None:
+        """The first observation of a mailbox is a baseline, not news: its current history id
+        becomes the cursor. Taken before the mailbox first sends anything, so a reply to our
+        first email is always after it."""
+        room = self.room
+        if room.store.reader().mail_cursor(self.address) is None:
+            room.store.write(SetMailCursor(self.address, str(room.gmail.profile()["historyId"])))
 
     def resync(self) -> int:
         room = self.room

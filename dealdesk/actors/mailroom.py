@@ -168,6 +168,8 @@ class Mailroom(BaseActor):
             self._blocked("dry_run")
             self._refresh_gauges()
             return 0
+        assert self.receiver is not None
+        self.receiver.baseline()  # never a send before the mailbox's first observation
         while True:
             now = self.ctx.clock.now()
             wait = self.pacer.wait(now)
