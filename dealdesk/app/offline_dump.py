@@ -44,6 +44,9 @@ def _render(snapshot: dict[str, Any]) -> None:
     from rich.text import Text  # noqa: PLC0415
 
     console = Console()
+    for mailbox, states in snapshot.get("outbox", {}).items():
+        summary = ", ".join(f"{state}: {count}" for state, count in states.items())
+        console.print(Text(f"outbox {mailbox}: {summary}"))
     if not snapshot["campaigns"] and not snapshot["orphan_negotiations"]:
         console.print(Text("no campaigns persisted yet"))
         return

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from dealdesk.app.offline_dump import run_offline_dump
-from dealdesk.store import SaveNegotiation, UpsertCampaign
+from dealdesk.store import InsertOutbox, SaveNegotiation, UpsertCampaign
 
 
 @pytest.fixture
@@ -49,3 +49,13 @@ def test_an_unknown_campaign_or_a_missing_database_is_one_line_and_status_1(
     assert "no campaign 'nope'" in capsys.readouterr().err
     assert run_offline_dump(tmp_path / "none", None, as_json=True) == 1
     assert "no dealdesk database" in capsys.readouterr().err
+
+
+def test_the_offline_dump_shows_what_waits_in_each_mailboxs_outbox(apply, data_dir, capsys):
+    apply(
+        InsertOutbox("<a@x>", "n1", "jane@x.example", "S", "R", mailbox="deals@agency.example"),
+        InsertOutbox("<b@x>", "n1", "jane@x.example", "S", "R", mailbox="deals@agency.example"),
+    )
+    assert run_offline_dump(data_dir, None, as_json=True) == 0
+    snapshot = json.loads(capsys.readouterr().out)
+    assert snapshot["outbox"] == {"deals@agency.example": {"pending": 2}}
