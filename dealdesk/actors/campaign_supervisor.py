@@ -265,7 +265,8 @@ class CampaignSupervisor(Supervisor):
         if keeper is None:
             found = dict.fromkeys(entries)
         else:
-            lookup: RosterLookup = keeper.ask(LookUpInfluencers(entries), block=False).get(
+            roster = self.stored.row.campaign.roster if self.stored is not None else None
+            lookup: RosterLookup = keeper.ask(LookUpInfluencers(entries, roster), block=False).get(
                 timeout=self.store.timeout_s * 2
             )
             found = dict(lookup.found)

@@ -189,6 +189,9 @@ class Campaign(BaseModel):
     # Whether the agent may offer fewer deliverables for a lower price.
     allow_deliverable_trade: bool = False
     product_offer: str | None = None
+    # Where the influencers are looked up: a tab of the team's roster sheet, "Tab!A1:H500", or
+    # another spreadsheet (its id or URL); None: the team's default roster.
+    roster: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -35,6 +35,10 @@ def directory(ctx):
         default = default_source(ctx.settings, sheets.app_defaults()["spreadsheet_id"])
         return RosterSetup(client, cache, default)
 
+    sheets.set_values("sandbox-roster", "VIP", [
+        ["Name", "Email", "Platform", "Handle", "Average Views"],
+        ["Maya Chen", "maya.vip@glowwithmaya.example", "Instagram", "@glowwithmaya", "90,000"],
+    ])  # fmt: skip
     prepare_database(ctx.settings)
     root = start_root(ctx)
     start_children(root, [*store_specs(ctx), roster_keeper_spec(ctx, build),
@@ -65,3 +69,14 @@ def test_only_influencers_on_the_roster_and_not_on_the_do_not_contact_list_start
     assert "2 negotiations start" in text
     assert "Nobody Known: not on the roster" in text
     assert "Priya Patel: on the do-not-contact list" in text
+
+
+def test_a_campaign_naming_its_own_roster_tab_is_looked_up_there(ctx, directory):
+    campaign = make_campaign(id="86vip", influencers=["@glowwithmaya", "Jordan Lee"], roster="VIP")
+    outcome = directory.ask(
+        SubmitCampaign(campaign, CampaignSource(task_id="86vip"), created=True), timeout=30
+    )
+    assert outcome.created == ("@glowwithmaya",)
+    assert outcome.skipped == (("Jordan Lee", "not on the roster"),)
+    [row] = ctx[STORE].reader().negotiations("86vip")
+    assert row.influencer_email == "maya.vip@glowwithmaya.example"

@@ -102,6 +102,7 @@ _APPLY: dict[str, Callable[[dict[str, Any], object], None]] = {
     "paid_ads": _set_nested("usage_rights", "paid_ads", terms.parse_bool),
     "allow_deliverable_trade": _set("allow_deliverable_trade", terms.parse_bool),
     "product_offer": _set("product_offer", _text),
+    "roster": _set("roster", _text),
 }
 TERMS: frozenset[str] = frozenset({*_APPLY, "target_deliverables"})
 # A Campaign attribute (first element of a validation error's location) -> the terms feeding it.
