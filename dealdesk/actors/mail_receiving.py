@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from dealdesk.actors.mail_messages import ReplyArrived
+from dealdesk.actors.mail_messages import EmailFailed, ReplyArrived
 from dealdesk.integrations.gmail import HistoryTooOld, InboundEmail, is_ours, parse_message
 from dealdesk.runtime.registry import campaign_name
 from dealdesk.store import (
@@ -212,10 +212,22 @@ class Receiver:
             self.room.log.warning("reply_for_unknown_negotiation", gmail_id=record.gmail_id)
             return
         self.seen.routed += 1
-        self.room.ctx.registry.tell(
-            campaign_name(negotiation.campaign_id),
-            ReplyArrived(record.negotiation_id, record.gmail_id, InboundKind(record.kind).value),
-        )
+        news: ReplyArrived | EmailFailed
+        bounce = record.body.get("bounce")
+        if record.kind is InboundKind.BOUNCE and isinstance(bounce, dict):
+            # A bounce is a failed delivery of the email it returns, not something they said.
+            reason = str(bounce.get("reason") or "the address does not take mail")
+            news = EmailFailed(
+                record.negotiation_id,
+                str(bounce.get("original_message_id") or record.gmail_id),
+                f"bounced: {reason}"[:300],
+                final=True,
+            )
+        else:
+            news = ReplyArrived(
+                record.negotiation_id, record.gmail_id, InboundKind(record.kind).value
+            )
+        self.room.ctx.registry.tell(campaign_name(negotiation.campaign_id), news)
 
     def dump_fields(self) -> dict[str, Any]:
         return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dealdesk.actors.mail_messages import EmailSent, ReplyArrived
+from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
 from dealdesk.errors import UpstreamError
 from dealdesk.runtime.actor import DumpState
 from dealdesk.sandbox.base import Fault
@@ -97,7 +97,10 @@ def test_a_bounce_reaches_the_negotiation_as_a_failed_delivery(rig):
     rig.poll()
     [bounce] = received(rig, status=InboundStatus.ROUTED)
     assert (bounce.gmail_id, bounce.kind, bounce.negotiation_id) == (gid, "bounce", rig.nid())
-    assert replies(rig) == [ReplyArrived(rig.nid(), gid, "bounce")]
+    [failed] = [m for m in rig.handed() if isinstance(m, EmailFailed)]
+    assert (failed.message_id, failed.final) == (mid, True)
+    assert failed.reason.startswith("bounced")
+    assert replies(rig) == []  # a failed delivery, not something they said
 
 
 def test_mail_from_nobody_we_wrote_to_is_recorded_audited_and_ignored(rig):
