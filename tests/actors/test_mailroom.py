@@ -144,7 +144,13 @@ def test_replies_go_first_and_the_per_minute_cap_holds_the_rest_in_the_outbox(ct
         assert reply in sent
         assert len(sent) == 2
         assert {r.message_id for r in rig.outbox(status="pending")} == set(outreach) - sent
-        assert rig.mailroom.ask(DumpState(), timeout=10)["state"] == "per_minute"
+        dump = rig.mailroom.ask(DumpState(), timeout=10)
+        assert (dump["state"], dump["outbox"]["pending"]) == ("per_minute", 2)
+        metrics = ctx.metrics.render().decode()
+        box = 'mailbox="deals@agency.example"'
+        assert f'dealdesk_mail_outbox_waiting{{{box},state="pending"}} 2.0' in metrics
+        assert f'dealdesk_mail_blocked{{{box},why="per_minute"}} 1.0' in metrics
+        assert f"dealdesk_gmail_quota_units_last_minute{{{box}}}" in metrics
     finally:
         rig.close()
 
