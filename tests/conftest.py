@@ -25,6 +25,7 @@ from dealdesk.runtime.registry import ROOT
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service, Settings
 from dealdesk.runtime.supervision import StartChild, Supervisor
+from dealdesk.sandbox.sheets.fake import FakeSheets
 from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 from dealdesk.store.schema import prepare_database
 
@@ -107,6 +108,15 @@ def writer(ctx: RuntimeContext) -> Iterator[pykka.ActorRef[Any]]:
 def fake_slack(io_loop: IoLoop) -> Iterator[FakeSlack]:
     """The sandbox Slack, stand-alone on the test's loop thread."""
     fake = FakeSlack()
+    io_loop.run(fake.start(), timeout=5)
+    yield fake
+    io_loop.run(fake.stop(), timeout=5)
+
+
+@pytest.fixture
+def fake_sheets(io_loop: IoLoop) -> Iterator[FakeSheets]:
+    """The sandbox Sheets (serving the example roster), stand-alone on the test's loop thread."""
+    fake = FakeSheets()
     io_loop.run(fake.start(), timeout=5)
     yield fake
     io_loop.run(fake.stop(), timeout=5)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from dealdesk.errors import ConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["COMMANDS", "main"]
+__all__ = ["COMMANDS", "UsageError", "command_parser", "main"]
 
 # Modules that each register one or more subcommands, in the order `--help` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -38,6 +38,18 @@ class _Handler(Protocol):
 
 class UsageError(Exception):
     """A command-line value was wrong: printed as one line, exit status 2."""
+
+
+def _one_line_error(message: str) -> NoReturn:
+    print(f"run.py: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def command_parser(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A subcommand whose usage mistakes are one line on stderr and exit status 2."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text)
+    parser.error = _one_line_error  # type: ignore[method-assign]
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:

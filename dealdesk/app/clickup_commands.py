@@ -23,12 +23,12 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import SecretStr
 
-from dealdesk.app.cli import UsageError
+from dealdesk.app.cli import UsageError, command_parser
 from dealdesk.app.paths import RUNTIME_FILE
 from dealdesk.errors import UpstreamError
 from dealdesk.integrations.clickup.client import ClickUpClient
@@ -49,34 +49,29 @@ class _Exit(Exception):
     """One line for the operator, exit status 1."""
 
 
-def _one_line_error(message: str) -> NoReturn:
-    print(f"run.py: error: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-def _parser(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text)
-    parser.error = _one_line_error  # type: ignore[method-assign]
-    return parser
-
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    clickup = _parser(subparsers, "clickup", "ClickUp: register the webhook, list a List's fields")
+    clickup = command_parser(
+        subparsers, "clickup", "ClickUp: register the webhook, list a List's fields"
+    )
     actions = clickup.add_subparsers(dest="clickup_command", metavar="ACTION", required=True)
-    hook = _parser(actions, "register-webhook", "create the webhook and store its secret")
+    hook = command_parser(actions, "register-webhook", "create the webhook and store its secret")
     hook.add_argument("--team", required=True, help="ClickUp workspace (team) id")
     hook.add_argument("--list", required=True, dest="list_id", help="the campaign List's id")
     hook.add_argument("--endpoint", required=True, help="public URL of POST /webhooks/clickup")
     hook.add_argument("--data-dir", help="data directory (default: DEALDESK_DATA_DIR or ./data)")
     hook.set_defaults(handler=_guarded(register_webhook))
-    fields = _parser(actions, "list-fields", "print a List's custom fields, types and options")
+    fields = command_parser(
+        actions, "list-fields", "print a List's custom fields, types and options"
+    )
     fields.add_argument("--list", required=True, dest="list_id", help="the List's id")
     fields.add_argument("--data-dir", help="data directory (default: DEALDESK_DATA_DIR or ./data)")
     fields.set_defaults(handler=_guarded(list_fields))
 
-    campaign = _parser(subparsers, "campaign", "campaigns: submit one to the sandbox ClickUp")
+    campaign = command_parser(
+        subparsers, "campaign", "campaigns: submit one to the sandbox ClickUp"
+    )
     verbs = campaign.add_subparsers(dest="campaign_command", metavar="ACTION", required=True)
-    submit = _parser(verbs, "submit", "create a task in the running sandbox ClickUp")
+    submit = command_parser(verbs, "submit", "create a task in the running sandbox ClickUp")
     submit.add_argument("file", help="a YAML campaign (see config/example_campaign.yaml)")
     submit.add_argument("--data-dir", help="data directory (default: DEALDESK_DATA_DIR or ./data)")
     submit.set_defaults(handler=_guarded(submit_campaign))

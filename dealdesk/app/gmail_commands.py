@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
-from dealdesk.app.cli import UsageError
+from dealdesk.app.cli import UsageError, command_parser
 from dealdesk.errors import ConfigError
 from dealdesk.integrations.gmail.credentials import TOKEN_FILE, authorize
 from dealdesk.runtime.logging import redact_text
@@ -28,21 +28,10 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-def _one_line_error(message: str) -> NoReturn:
-    print(f"run.py: error: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-def _parser(subparsers: Any, name: str, help_text: str) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text)
-    parser.error = _one_line_error  # type: ignore[method-assign]
-    return parser
-
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    gmail = _parser(subparsers, "gmail", "Gmail: authorize dealdesk to a mailbox")
+    gmail = command_parser(subparsers, "gmail", "Gmail: authorize dealdesk to a mailbox")
     actions = gmail.add_subparsers(dest="gmail_command", metavar="ACTION", required=True)
-    auth = _parser(actions, "authorize", "consent in a browser and store the OAuth token")
+    auth = command_parser(actions, "authorize", "consent in a browser and store the OAuth token")
     auth.add_argument(
         "--client", help="OAuth client JSON (default: DEALDESK_GMAIL_OAUTH_CLIENT_FILE)"
     )
