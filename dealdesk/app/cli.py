@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "dealdesk.app.clickup_commands",
     "dealdesk.app.gmail_commands",
     "dealdesk.app.do_not_contact",
+    "dealdesk.app.sandbox_command",
 )
 
 
