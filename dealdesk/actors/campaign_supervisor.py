@@ -42,6 +42,7 @@ from dealdesk.actors.campaign_messages import (
 )
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
 from dealdesk.actors.roster_keeper import LookUpInfluencers
+from dealdesk.actors.scheduler import ReminderFired
 from dealdesk.domain.campaign import CampaignStatus
 from dealdesk.domain.changes import campaign_changes
 from dealdesk.domain.events import EventType
@@ -124,7 +125,7 @@ class CampaignSupervisor(Supervisor):
                 return self.add_influencers(influencers)
             case PauseCampaign(reason=reason):
                 return self.pause(reason)
-            case EmailSent() | EmailFailed() | ReplyArrived():
+            case EmailSent() | EmailFailed() | ReplyArrived() | ReminderFired():
                 return self._to_negotiation(message.negotiation_id, message)
             case _:
                 return super().handle(message)

@@ -32,6 +32,7 @@ from dealdesk.app.wiring import (
     http_application,
     ingress_spec,
     mail_specs,
+    reminder_specs,
     serve,
     start_children,
     start_root,
@@ -169,6 +170,7 @@ class System:
                 *mail[:1],  # the roster, which campaigns look influencers up in
                 *campaign_specs(ctx),
                 *mail[1:],  # the mailbox: settles what may have been sent, then sends
+                *reminder_specs(ctx),  # then reminders that came due meanwhile
                 ingress_spec(ctx, clickup, slack),  # intake last
             ],
         )

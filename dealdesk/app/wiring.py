@@ -17,6 +17,7 @@ from dealdesk.actors.clickup_ingress import clickup_ingress_spec
 from dealdesk.actors.mailroom import mailroom_spec
 from dealdesk.actors.roster_keeper import RosterSetup, roster_keeper_spec
 from dealdesk.actors.runtime_supervisor import RuntimeSupervisor
+from dealdesk.actors.scheduler import scheduler_spec
 from dealdesk.http import HttpState, build_app, clickup_webhook_routes
 from dealdesk.integrations.clickup import (
     ClickUpClient,
@@ -58,6 +59,7 @@ __all__ = [
     "http_application",
     "ingress_spec",
     "mail_specs",
+    "reminder_specs",
     "serve",
     "start_children",
     "start_root",
@@ -107,6 +109,11 @@ def store_specs(ctx: RuntimeContext) -> list[ChildSpec]:
 def campaign_specs(ctx: RuntimeContext) -> list[ChildSpec]:
     """The campaigns (the directory restores the ones that were running)."""
     return [campaign_directory_spec(ctx)]
+
+
+def reminder_specs(ctx: RuntimeContext) -> list[ChildSpec]:
+    """The Scheduler: reminders that came due while the process was down fire at its start."""
+    return [scheduler_spec(ctx)]
 
 
 def ingress_spec(

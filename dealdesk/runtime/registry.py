@@ -20,6 +20,7 @@ __all__ = [
     "ERROR_REPORTER",
     "ROOT",
     "ROSTER",
+    "SCHEDULER",
     "ActorRegistry",
     "campaign_name",
     "mailroom_name",
@@ -32,6 +33,7 @@ AUDIT_WRITER = "audit-writer"
 CLICKUP_INGRESS = "clickup-ingress"
 CAMPAIGNS = "campaigns"  # the CampaignDirectory, parent of every campaign supervisor
 ROSTER = "roster"  # the RosterKeeper, owner of the Sheets client
+SCHEDULER = "scheduler"  # durable reminders
 
 log = structlog.get_logger("dealdesk.registry")
 

@@ -8,6 +8,8 @@ credential nor its ``*_API_BASE`` set, that integration talks to the in-process 
 
 from __future__ import annotations
 
+import itertools
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,7 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dealdesk.errors import ConfigError
 
-__all__ = ["Service", "Settings", "load_settings"]
+__all__ = ["Service", "Settings", "load_settings", "parse_duration"]
 
 
 class Service(StrEnum):
@@ -79,6 +81,10 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = None
     anthropic_model: str = "claude-sonnet-5"
 
+    # follow-ups: after our last email, and stale after the last follow-up ("3d,7d"; s, m, h, d)
+    follow_ups: str = "3d,7d"
+    stale_after: str = "3d"
+
     # supervision: OTP-style restart intensity
     restart_max: int = Field(default=3, ge=0)
     restart_period_s: PositiveFloat = 60.0
@@ -107,6 +113,31 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
         return value
+
+    @field_validator("follow_ups")
+    @classmethod
+    def _follow_ups(cls, value: str) -> str:
+        delays = [parse_duration(part) for part in value.split(",") if part.strip()]
+        if not delays:
+            raise ValueError("give at least one follow-up delay, like 3d,7d")
+        if any(later <= earlier for earlier, later in itertools.pairwise(delays)):
+            raise ValueError(f"follow-ups must come later and later, got {value!r}")
+        return value
+
+    @field_validator("stale_after")
+    @classmethod
+    def _stale_after(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @property
+    def follow_up_delays(self) -> tuple[timedelta, ...]:
+        """Each follow-up's delay after our last email (DEALDESK_FOLLOW_UPS)."""
+        return tuple(parse_duration(part) for part in self.follow_ups.split(",") if part.strip())
+
+    @property
+    def stale_delay(self) -> timedelta:
+        return parse_duration(self.stale_after)
 
     def credential(self, service: Service) -> SecretStr | None:
         return {
@@ -146,6 +177,23 @@ class Settings(BaseSettings):
             self.gmail_push_token,
         ]
         return [s.get_secret_value() for s in secrets if s is not None and s.get_secret_value()]
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"90s"``, ``"15m"``, ``"12h"``, ``"3d"`` (a number, maybe decimal, and one unit);
+    ValueError saying what would be accepted."""
+    value = text.strip().lower()
+    number, unit = value[:-1], value[-1:]
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = -1.0
+    if unit not in _UNITS or amount <= 0 or amount != amount:  # noqa: PLR0124 - NaN
+        raise ValueError(f"{text.strip()!r} is not a duration: write e.g. 30s, 15m, 12h or 3d")
+    return timedelta(seconds=amount * _UNITS[unit])
 
 
 def load_settings(**overrides: object) -> Settings:

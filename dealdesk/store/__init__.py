@@ -76,6 +76,8 @@ from dealdesk.store.queries import (
     NegotiationRecord,
     ReminderRecord,
     do_not_contact_list_query,
+    due_reminders_query,
+    next_reminder_query,
 )
 from dealdesk.store.reader import AsyncStoreReader, StoreReader, ThreadReaders
 from dealdesk.store.record_ops import (
@@ -153,10 +155,12 @@ __all__ = [
     "commit_plan",
     "database_path",
     "do_not_contact_list_query",
+    "due_reminders_query",
     "inbound_known_query",
     "inbound_query",
     "iso_ms",
     "negotiation_by_address_query",
+    "next_reminder_query",
     "open_writer",
     "open_writer_sync",
     "outbox_counts_query",

@@ -42,6 +42,7 @@ __all__ = [
     "do_not_contact_list_query",
     "influencer_keys_query",
     "influencer_refs_query",
+    "next_reminder_query",
 ]
 
 T = TypeVar("T")
@@ -341,6 +342,15 @@ def due_reminders_query(now: datetime, limit: int = 1000) -> Query[list[Reminder
         f"{_REMINDER_SELECT} WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
         (iso_ms(now), limit),
         _reminders,
+    )
+
+
+def next_reminder_query() -> Query[str | None]:
+    """When the soonest pending reminder is due (None: none is pending)."""
+    return Query(
+        "SELECT min(due_at) FROM reminders WHERE status = 'pending'",
+        (),
+        lambda rows: str(rows[0][0]) if rows and rows[0][0] is not None else None,
     )
 
 

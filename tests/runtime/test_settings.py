@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from dealdesk.errors import ConfigError
@@ -40,3 +42,17 @@ def test_secrets_are_secret_strings_that_do_not_print(monkeypatch):
     settings = load_settings(_env_file=None)
     assert "xoxb-real-token" not in repr(settings)
     assert settings.secret_values() == ["xoxb-real-token"]
+
+
+def test_follow_up_timing_takes_durations_in_seconds_to_days_and_refuses_nonsense(tmp_path):
+    settings = load_settings(data_dir=tmp_path, follow_ups="30s, 2m", stale_after="1.5h")
+    assert settings.follow_up_delays == (timedelta(seconds=30), timedelta(minutes=2))
+    assert settings.stale_delay == timedelta(minutes=90)
+    assert load_settings(data_dir=tmp_path).follow_up_delays == (
+        timedelta(days=3),
+        timedelta(days=7),
+    )
+    with pytest.raises(ConfigError, match=r"DEALDESK_FOLLOW_UPS.*later and later"):
+        load_settings(data_dir=tmp_path, follow_ups="7d,3d")
+    with pytest.raises(ConfigError, match=r"DEALDESK_STALE_AFTER.*not a duration: write e\.g\. 30s"):
+        load_settings(data_dir=tmp_path, stale_after="3 days")
