@@ -54,5 +54,7 @@ def test_follow_up_timing_takes_durations_in_seconds_to_days_and_refuses_nonsens
     )
     with pytest.raises(ConfigError, match=r"DEALDESK_FOLLOW_UPS.*later and later"):
         load_settings(data_dir=tmp_path, follow_ups="7d,3d")
-    with pytest.raises(ConfigError, match=r"DEALDESK_STALE_AFTER.*not a duration: write e\.g\. 30s"):
+    with pytest.raises(
+        ConfigError, match=r"DEALDESK_STALE_AFTER.*not a duration: write e\.g\. 30s"
+    ):
         load_settings(data_dir=tmp_path, stale_after="3 days")
