@@ -95,9 +95,20 @@ from dealdesk.domain.rules import (
     PricingConfig,
 )
 from dealdesk.domain.validation import ModelInvalid, parse_model, problems_of
+from dealdesk.domain.wording import (
+    MAX_EMAIL_CHARS,
+    WrittenEmail,
+    check_email,
+    internal_figures,
+    outreach_subject,
+    thread_subject,
+)
+from dealdesk.domain.writer import DEFAULT_SENDER, write_email, write_holding_reply
 
 __all__ = [
     "CENT",
+    "DEFAULT_SENDER",
+    "MAX_EMAIL_CHARS",
     "PLATFORM_DELIVERABLES",
     "SCHEMA_VERSION",
     "TERMINAL_STATES",
@@ -166,17 +177,21 @@ __all__ = [
     "Terms",
     "Timeline",
     "UsageRights",
+    "WrittenEmail",
     "base_rate",
     "campaign_changes",
+    "check_email",
     "decide",
     "email_amount_problems",
     "find_amounts",
     "format_money",
     "implied_cpm",
     "influencer_key",
+    "internal_figures",
     "money",
     "negotiation_id",
     "next_offer",
+    "outreach_subject",
     "package_price",
     "package_weight",
     "parse_campaign",
@@ -192,4 +207,7 @@ __all__ = [
     "start_negotiation",
     "target_of",
     "their_ask",
+    "thread_subject",
+    "write_email",
+    "write_holding_reply",
 ]
