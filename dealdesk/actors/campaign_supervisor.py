@@ -28,6 +28,7 @@ timeout, reads use this thread's read-only connection.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from dealdesk.actors.campaign_messages import (
@@ -41,6 +42,7 @@ from dealdesk.actors.campaign_messages import (
     UpdateCampaign,
 )
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
+from dealdesk.actors.negotiator_messages import AgreementReached
 from dealdesk.actors.roster_keeper import LookUpInfluencers
 from dealdesk.actors.scheduler import ReminderFired
 from dealdesk.domain.campaign import CampaignStatus
@@ -99,6 +101,7 @@ class CampaignSupervisor(Supervisor):
         self.negotiator_spec = negotiator_spec
         self.stored: StoredCampaign | None = None  # None until OpenCampaign persists it
         self.negotiations: dict[str, State] = {}  # negotiation id -> state
+        self.agreed: dict[str, Decimal] = {}  # negotiation id -> agreed fee (this activation)
         self.log = self.log.bind(campaign_id=campaign_id)
 
     # -- runs on this actor's thread ------------------------------------------------------------
@@ -127,6 +130,15 @@ class CampaignSupervisor(Supervisor):
                 return self.pause(reason)
             case EmailSent() | EmailFailed() | ReplyArrived() | ReminderFired():
                 return self._to_negotiation(message.negotiation_id, message)
+            case AgreementReached(negotiation_id=nid, amount=amount):
+                self.agreed[nid] = Decimal(amount)
+                self.log.info(
+                    "agreement",
+                    negotiation_id=nid,
+                    amount=amount,
+                    spend=str(sum(self.agreed.values())),
+                )
+                return None
             case _:
                 return super().handle(message)
 
@@ -335,7 +347,7 @@ class CampaignSupervisor(Supervisor):
             child.ref.tell(message)
         else:
             self.log.info(
-                "mail_kept_for_negotiation", negotiation_id=nid, event=type(message).__name__
+                "mail_kept_for_negotiation", negotiation_id=nid, event_type=type(message).__name__
             )
 
     def _activate(self, nid: str, state: State) -> None:
@@ -354,7 +366,12 @@ class CampaignSupervisor(Supervisor):
         states: dict[str, int] = {}
         for state in self.negotiations.values():
             states[state.value] = states.get(state.value, 0) + 1
-        return {**super().dump_fields(), "campaign_id": self.campaign_id, "negotiations": states}
+        return {
+            **super().dump_fields(),
+            "campaign_id": self.campaign_id,
+            "negotiations": states,
+            "agreed_spend": str(sum(self.agreed.values(), Decimal(0))),
+        }
 
 
 def campaign_supervisor_spec(

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from dealdesk.actors.error_reporter import error_reporter_spec
+from dealdesk.actors.negotiator import negotiator_spec
+from dealdesk.app.config_files import load_policy
 from dealdesk.app.do_not_contact import apply_do_not_contact, load_do_not_contact
 from dealdesk.app.lease import DataDirLease
 from dealdesk.app.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
@@ -160,6 +162,7 @@ class System:
             alert=tell_team,
         )
         do_not_contact = load_do_not_contact(settings.config_dir / "do_not_contact.txt")
+        playbook = load_policy(settings.config_dir)  # pricing, playbook, escalation rules
 
         self.root = start_root(ctx)
         start_children(self.root, [error_reporter_spec(ctx, post_error), *store_specs(ctx)])
@@ -168,7 +171,7 @@ class System:
             self.root,
             [
                 *mail[:1],  # the roster, which campaigns look influencers up in
-                *campaign_specs(ctx),
+                *campaign_specs(ctx, negotiator_spec(ctx, playbook, tell_team=tell_team)),
                 *mail[1:],  # the mailbox: settles what may have been sent, then sends
                 *reminder_specs(ctx),  # then reminders that came due meanwhile
                 ingress_spec(ctx, clickup, slack),  # intake last

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from dealdesk.actors.audit_writer import audit_writer_spec
 from dealdesk.actors.campaign_directory import campaign_directory_spec
+from dealdesk.actors.campaign_supervisor import campaign_supervisor_spec
 from dealdesk.actors.clickup_ingress import clickup_ingress_spec
 from dealdesk.actors.mailroom import mailroom_spec
 from dealdesk.actors.roster_keeper import RosterSetup, roster_keeper_spec
@@ -106,9 +107,18 @@ def store_specs(ctx: RuntimeContext) -> list[ChildSpec]:
     return [audit_writer_spec(ctx)]
 
 
-def campaign_specs(ctx: RuntimeContext) -> list[ChildSpec]:
-    """The campaigns (the directory restores the ones that were running)."""
-    return [campaign_directory_spec(ctx)]
+def campaign_specs(
+    ctx: RuntimeContext, negotiators: Callable[[str], ChildSpec] | None = None
+) -> list[ChildSpec]:
+    """The campaigns (the directory restores the ones that were running); ``negotiators`` is
+    how each campaign starts a negotiation's actor (none: negotiations are only persisted)."""
+    if negotiators is None:
+        return [campaign_directory_spec(ctx)]
+
+    def campaign(campaign_id: str) -> ChildSpec:
+        return campaign_supervisor_spec(ctx, campaign_id, negotiator_spec=negotiators)
+
+    return [campaign_directory_spec(ctx, campaign_spec=campaign)]
 
 
 def reminder_specs(ctx: RuntimeContext) -> list[ChildSpec]:

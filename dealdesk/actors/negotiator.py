@@ -1,0 +1,374 @@
+"""The Negotiator: one per influencer in a campaign, the owner of that negotiation's state.
+
+A child of its campaign's supervisor (``negotiation:{id}``). Every activation — the first, a
+restart, a later re-activation — loads the negotiation from its row; nothing is kept in a closure.
+Each event goes through the domain's ``decide()``, and the decision is committed in ONE
+transaction before any of its effects is carried out: the row (with the domain value, version
+checked), the transition's audit entry, every email it writes (into the outbox, under the
+domain's deterministic Message-ID, with the rates that led to it), its reminders, a
+do-not-contact entry, and the marking of what it consumed (the received message, the fired
+reminder), so a crash at any point leaves either the step done whole or not at all. After the
+commit: the Mailroom is told to send, the Scheduler of the next reminder, the team (Slack) of
+what they must hear, and the supervisor of an agreement.
+
+Events: :class:`Begin` (outreach), the Mailroom's ``EmailSent`` / ``EmailFailed`` /
+``ReplyArrived``, the Scheduler's ``ReminderFired``. An event the state table has no edge for
+(a late event on a finished negotiation) is audited and ignored, never a crash. The words of each
+email come from the templated writer (``domain.writer``); the numbers are the decision's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived, SendPending
+from dealdesk.actors.negotiator_messages import AgreementReached, Begin
+from dealdesk.actors.scheduler import ReminderFired, ReminderScheduled
+from dealdesk.domain import (
+    CancelReminder,
+    CpmTracker,
+    EmailPurpose,
+    Influencer,
+    MarkDoNotContact,
+    Negotiation,
+    NegotiationPolicy,
+    NotifyTeam,
+    OutreachRequested,
+    RecordAgreement,
+    ReplyReceived,
+    ScheduleReminder,
+    SendEmail,
+    SendFailed,
+    decide,
+    read_reply,
+    start_negotiation,
+)
+from dealdesk.domain import EmailSent as DomainEmailSent
+from dealdesk.domain.writer import write_email
+from dealdesk.errors import IllegalTransition
+from dealdesk.runtime.actor import BaseActor
+from dealdesk.runtime.registry import SCHEDULER, mailroom_name, negotiation_name
+from dealdesk.runtime.supervision import ChildSpec
+from dealdesk.store import (
+    STORE,
+    AddDoNotContact,
+    AddReminder,
+    AppendAudit,
+    AuditKind,
+    EmailPriority,
+    InboundStatus,
+    InsertOutbox,
+    MarkInboundDelivered,
+    MarkReminderFired,
+    SaveNegotiation,
+    StoreError,
+    inbound_query,
+    stored_campaign,
+)
+from dealdesk.store import CancelReminder as CancelStoredReminder
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import pykka
+
+    from dealdesk.domain import Decision, Event
+    from dealdesk.runtime.context import RuntimeContext
+    from dealdesk.store import NegotiationRecord, StoreOp
+
+__all__ = ["Negotiator", "negotiator_spec"]
+
+_PRIORITY = {
+    EmailPurpose.OUTREACH: EmailPriority.OUTREACH,
+    EmailPurpose.FOLLOW_UP: EmailPriority.FOLLOW_UP,
+}
+
+
+class Negotiator(BaseActor):
+    kind = "negotiator"
+
+    def __init__(
+        self,
+        ctx: RuntimeContext,
+        negotiation_id: str,
+        *,
+        policy: NegotiationPolicy,
+        tracker: Callable[[], CpmTracker] | None = None,
+        supervisor: pykka.ActorRef[Any] | None = None,
+        tell_team: Callable[[str], None] | None = None,
+        parent: pykka.ActorRef[Any] | None = None,
+        restarts: int = 0,
+    ) -> None:
+        super().__init__(
+            actor_id=negotiation_name(negotiation_id), parent=parent, restarts=restarts
+        )
+        self.ctx = ctx
+        self.nid = negotiation_id
+        self.store = ctx[STORE]
+        self.policy = policy
+        self.tracker = tracker
+        self.supervisor = supervisor or parent
+        self.tell_team = tell_team or (lambda text: self.log.info("team_told", text=text))
+        self.row: NegotiationRecord | None = None
+        self.negotiation: Negotiation | None = None
+        self.log = self.log.bind(negotiation_id=negotiation_id)
+
+    # -- runs on this actor's thread ------------------------------------------------------------
+
+    def started(self) -> None:
+        self.row = self.store.reader().negotiation(self.nid)
+        if self.row is None:
+            raise StoreError(f"no negotiation {self.nid!r} in the store")
+        data = self.row.data or {}
+        if isinstance(data.get("negotiation"), dict):
+            self.negotiation = Negotiation.model_validate(data["negotiation"])
+        else:
+            self.negotiation = self._new(data)
+            if self.negotiation is not None:
+                # Never begun (new, or the process died before the outreach step committed).
+                self.actor_ref.tell(Begin())
+        # Replies kept while this negotiation had no activation reach it now, in order.
+        for kept in self.store.reader().run(
+            inbound_query(negotiation_id=self.nid, status=InboundStatus.ROUTED)
+        ):
+            self.actor_ref.tell(ReplyArrived(self.nid, kept.gmail_id, kept.kind.value))
+
+    def _new(self, data: dict[str, Any]) -> Negotiation | None:
+        """The negotiation as it starts: prices fixed from the campaign (as persisted), the
+        influencer's roster row, and the flexibility the campaign's agreements allow now."""
+        assert self.row is not None
+        stored = stored_campaign(self.store.reader(), self.row.campaign_id)
+        roster = data.get("roster")
+        if stored is None or not isinstance(roster, dict):
+            self.log.warning("negotiation_cannot_start", reason="no campaign or roster row")
+            return None
+        campaign = stored.row.campaign
+        tracker = (
+            self.tracker() if self.tracker is not None else CpmTracker(cpm_range=campaign.cpm_range)
+        )
+        return start_negotiation(
+            campaign,
+            Influencer.model_validate(roster),
+            tracker,
+            self.policy,
+            self.ctx.clock.now(),
+            entry=str(data.get("influencer") or self.row.influencer_name),
+        )
+
+    def on_stop(self) -> None:
+        self.store.close_reader()
+
+    def handle(self, message: Any) -> Any:
+        match message:
+            case Begin():
+                return self.step(OutreachRequested())
+            case EmailSent(message_id=message_id):
+                purpose = self._purpose_of(message_id)
+                return self.step(DomainEmailSent(message_id=message_id, purpose=purpose))
+            case EmailFailed(message_id=message_id, reason=reason):
+                purpose = self._purpose_of(message_id)
+                return self.step(
+                    SendFailed(message_id=message_id, purpose=purpose, error=reason or "not sent")
+                )
+            case ReplyArrived(gmail_id=gmail_id):
+                return self._reply(gmail_id)
+            case ReminderFired(due=due):
+                return self.step(due, consumed=MarkReminderFired(due.reminder_id))
+            case _:
+                return self.unhandled(message)
+
+    def _purpose_of(self, message_id: str) -> EmailPurpose:
+        assert self.negotiation is not None
+        for entry in reversed(self.negotiation.history):
+            if entry.message_id == message_id and entry.purpose is not None:
+                return entry.purpose
+        return EmailPurpose.OUTREACH
+
+    def _reply(self, gmail_id: str) -> str | None:
+        assert self.negotiation is not None
+        waiting = self.store.reader().run(
+            inbound_query(negotiation_id=self.nid, status=InboundStatus.ROUTED)
+        )
+        kept = next((r for r in waiting if r.gmail_id == gmail_id), None)
+        if kept is None:
+            return None  # taken before (a repeat after a restart)
+        text = str(kept.body.get("text") or "")
+        reading = read_reply(
+            text, platform=self.negotiation.campaign.platform, today=self.ctx.clock.now().date()
+        )
+        event = ReplyReceived(
+            message_id=kept.message_id or f"<{gmail_id}@gmail>",
+            from_address=kept.from_addr or self.negotiation.influencer.email,
+            text=text,
+            reading=reading,
+        )
+        return self.step(event, consumed=MarkInboundDelivered(gmail_id))
+
+    def step(self, event: Event, *, consumed: StoreOp[Any] | None = None) -> str | None:
+        """One event: decide, commit the step whole, then carry out its effects."""
+        if self.negotiation is None or self.row is None:
+            self.log.warning("negotiation_not_started", event_type=type(event).__name__)
+            return None
+        now = self.ctx.clock.now()
+        before = self.negotiation
+        try:
+            decision = decide(before, event, now)
+        except IllegalTransition as exc:
+            self.store.commit(*self._ignored(event, str(exc)), *([consumed] if consumed else []))
+            return None
+        after = decision.negotiation
+        ops: list[StoreOp[Any]] = [
+            SaveNegotiation(
+                negotiation_id=self.nid,
+                campaign_id=self.row.campaign_id,
+                influencer_name=self.row.influencer_name,
+                influencer_email=after.influencer.email,
+                state=after.state,
+                expected_version=self.row.version,
+                data={**(self.row.data or {}), "negotiation": after.model_dump(mode="json")},
+            ),
+            AppendAudit(
+                AuditKind.STATE_TRANSITION,
+                campaign_id=self.row.campaign_id,
+                influencer_name=self.row.influencer_name,
+                influencer_email=after.influencer.email,
+                state_from=before.state,
+                state_to=after.state,
+                metadata={
+                    "negotiation_id": self.nid,
+                    "event": event.type,
+                    "reason": decision.reason,
+                },
+            ),
+        ]
+        ops.extend(self._effect_ops(after, decision))
+        if consumed is not None:
+            ops.append(consumed)
+        self.store.commit(*ops)
+        self.negotiation = after
+        self.row = self.store.reader().negotiation(self.nid)
+        self._carry_out(after, decision)
+        return after.state.value
+
+    def _ignored(self, event: Event, why: str) -> list[StoreOp[Any]]:
+        assert self.row is not None
+        self.log.info("late_event_ignored", event_type=type(event).__name__, why=why)
+        return [
+            AppendAudit(
+                AuditKind.STATE_TRANSITION,
+                campaign_id=self.row.campaign_id,
+                influencer_name=self.row.influencer_name,
+                metadata={"negotiation_id": self.nid, "event": event.type, "ignored": why},
+            )
+        ]
+
+    def _effect_ops(self, after: Negotiation, decision: Decision) -> list[StoreOp[Any]]:
+        assert self.row is not None
+        ops: list[StoreOp[Any]] = []
+        for effect in decision.effects:
+            match effect:
+                case SendEmail():
+                    written = write_email(after, effect)
+                    ops.append(
+                        InsertOutbox(
+                            effect.message_id,
+                            self.nid,
+                            effect.to,
+                            written.subject,
+                            written.text,
+                            campaign_id=self.row.campaign_id,
+                            thread_id=self._gmail_thread(),
+                            mailbox=self.ctx.settings.gmail_address,
+                            in_reply_to=effect.in_reply_to,
+                            references=(effect.in_reply_to,) if effect.in_reply_to else (),
+                            html=written.html,
+                            priority=_PRIORITY.get(effect.purpose, EmailPriority.REPLY),
+                        )
+                    )
+                case ScheduleReminder():
+                    ops.append(
+                        AddReminder(
+                            effect.reminder_id, self.nid, effect.reminder.value, effect.due_at
+                        )
+                    )
+                case CancelReminder():
+                    ops.append(CancelStoredReminder(effect.reminder_id))
+                case MarkDoNotContact():
+                    ops.append(AddDoNotContact(effect.email, effect.reason, "reply"))
+                case RecordAgreement():
+                    ops.append(
+                        AppendAudit(
+                            AuditKind.AGREEMENT,
+                            campaign_id=self.row.campaign_id,
+                            influencer_email=after.influencer.email,
+                            rates={"amount": str(effect.terms.amount), "cpm": str(effect.cpm)},
+                            metadata={"negotiation_id": self.nid},
+                        )
+                    )
+                case NotifyTeam():
+                    if effect.topic.value == "escalation":
+                        ops.append(
+                            AppendAudit(
+                                AuditKind.ESCALATION,
+                                campaign_id=self.row.campaign_id,
+                                influencer_email=after.influencer.email,
+                                metadata={"negotiation_id": self.nid, "summary": effect.summary},
+                            )
+                        )
+        return ops
+
+    def _gmail_thread(self) -> str | None:
+        """The Gmail thread our first email opened (replies go in it)."""
+        sent = self.store.reader().outbox(negotiation_id=self.nid, status="sent")
+        return sent[0].gmail_thread_id if sent else None
+
+    def _carry_out(self, after: Negotiation, decision: Decision) -> None:
+        if any(isinstance(e, SendEmail) for e in decision.effects):
+            self.ctx.registry.tell(mailroom_name(self.ctx.settings.gmail_address), SendPending())
+        for effect in decision.effects:
+            match effect:
+                case ScheduleReminder(due_at=due_at):
+                    self.ctx.registry.tell(SCHEDULER, ReminderScheduled(due_at))
+                case NotifyTeam(summary=summary):
+                    name = after.influencer.name
+                    self.tell_team(f"*{after.campaign.client}* · {name}: {summary}")
+                case RecordAgreement(terms=terms, cpm=cpm):
+                    if self.supervisor is not None:
+                        self.supervisor.tell(
+                            AgreementReached(self.nid, str(terms.amount), str(cpm))
+                        )
+                case _:
+                    pass
+
+    def state_name(self) -> str:
+        return self.negotiation.state.value if self.negotiation else "not_started"
+
+    def dump_fields(self) -> dict[str, Any]:
+        n = self.negotiation
+        return {
+            "negotiation_id": self.nid,
+            "offers": [str(t.amount) for t in n.offers] if n else [],
+            "last_ask": str(n.last_ask) if n and n.last_ask is not None else None,
+        }
+
+
+def negotiator_spec(
+    ctx: RuntimeContext,
+    policy: NegotiationPolicy,
+    *,
+    tell_team: Callable[[str], None] | None = None,
+) -> Callable[[str], ChildSpec]:
+    """The supervisor's seam: a negotiation id → how to start (and restart: the row is reloaded
+    in ``started``) its Negotiator."""
+
+    def spec(nid: str) -> ChildSpec:
+        def start(parent: pykka.ActorRef[Any], restarts: int) -> pykka.ActorRef[Any]:
+            return Negotiator.start(
+                ctx, nid, policy=policy, tell_team=tell_team, parent=parent, restarts=restarts
+            )
+
+        return ChildSpec(
+            name=negotiation_name(nid), start=start, kind=Negotiator.kind, register=False
+        )
+
+    return spec

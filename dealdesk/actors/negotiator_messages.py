@@ -1,0 +1,22 @@
+"""What a Negotiator is told to start, and what it tells its campaign supervisor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["AgreementReached", "Begin"]
+
+
+@dataclass(frozen=True)
+class Begin:
+    """Command: a new negotiation starts its outreach."""
+
+
+@dataclass(frozen=True)
+class AgreementReached:
+    """Event for the campaign supervisor: an agreement was committed (for the CPM tracker and
+    the campaign's spend)."""
+
+    negotiation_id: str
+    amount: str
+    cpm: str

@@ -1,0 +1,131 @@
+"""Whole conversations through the real runtime: the roster (sandbox Sheets), the Negotiator,
+the Mailroom and the sandbox Gmail's personas, until each negotiation ends as the persona
+dictates; every step committed before its effects, every email once."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import pytest
+from pydantic import SecretStr
+
+from dealdesk.actors.campaign_messages import SubmitCampaign
+from dealdesk.actors.mail_messages import PollMailbox, SendPending
+from dealdesk.actors.mailroom import mailroom_spec
+from dealdesk.actors.negotiator import negotiator_spec
+from dealdesk.actors.roster_keeper import RosterSetup, roster_keeper_spec
+from dealdesk.actors.scheduler import scheduler_spec
+from dealdesk.app.wiring import campaign_specs, start_children, start_root, store_specs
+from dealdesk.domain import NegotiationPolicy
+from dealdesk.integrations.endpoints import Endpoint
+from dealdesk.integrations.gmail import GmailClient, build_gmail
+from dealdesk.integrations.sheets import RosterCache, SheetsClient, build_sheets
+from dealdesk.integrations.sheets.cache import default_source, sheet_fetcher
+from dealdesk.runtime.actor import DumpState
+from dealdesk.runtime.registry import CAMPAIGNS, mailroom_name
+from dealdesk.runtime.retry import RetryPolicy
+from dealdesk.runtime.settings import Service
+from dealdesk.sandbox.gmail import FakeGmail
+from dealdesk.store import STORE, CampaignSource, prepare_database
+from tests.domain.harness import make_campaign
+
+BOX = "deals@agency.example"
+TERMINAL = {"agreed", "declined", "stopped", "failed", "escalated", "stale"}
+
+
+class World:
+    """The pieces boot starts for a campaign's negotiations, against the sandbox fakes."""
+
+    def __init__(self, ctx, fake_sheets):
+        self.ctx = ctx
+        self.gmail = FakeGmail(cast=True)
+        self.gmail.personas.delay_s = 0
+        ctx.loop.run(self.gmail.start(), timeout=5)
+        self.team: list[str] = []
+        policy = RetryPolicy.without_waiting()
+        gmail = Endpoint(Service.GMAIL, self.gmail.base_url + "/", SecretStr("x"), sandboxed=True)
+        sheets = Endpoint(Service.SHEETS, fake_sheets.base_url + "/", SecretStr("x"), True)
+
+        def roster():
+            client = SheetsClient(build_sheets(sheets, None), policy, None)
+            cache = RosterCache(sheet_fetcher(client), 300.0, ctx.clock)
+            return RosterSetup(client, cache, default_source(ctx.settings, "sandbox-roster"))
+
+        def mailbox():
+            return GmailClient(build_gmail(gmail, None, 5.0), policy=policy, report=None)
+
+        prepare_database(ctx.settings)
+        self.root = start_root(ctx)
+        negotiators = negotiator_spec(ctx, NegotiationPolicy(), tell_team=self.team.append)
+        start_children(
+            self.root,
+            [
+                *store_specs(ctx),
+                roster_keeper_spec(ctx, roster),
+                *campaign_specs(ctx, negotiators),
+                mailroom_spec(ctx, BOX, mailbox),
+                scheduler_spec(ctx),
+            ],
+        )
+        self.mailroom = ctx.registry.get(mailroom_name(BOX))
+
+    def submit(self, influencers, **fields):
+        campaign = make_campaign(id="86abc", influencers=list(influencers), **fields)
+        directory = self.ctx.registry.get(CAMPAIGNS)
+        return directory.ask(
+            SubmitCampaign(campaign, CampaignSource(task_id="86abc"), created=True), timeout=30
+        )
+
+    def states(self):
+        return {r.influencer_name: r.state for r in self.ctx[STORE].reader().negotiations("86abc")}
+
+    def run_until_settled(self, deadline_s=30.0):
+        """Turn the mail crank (send, let personas answer, read) until every negotiation has
+        come to rest, or the deadline passes; answers the states."""
+        deadline = time.monotonic() + deadline_s
+        while time.monotonic() < deadline:
+            self.mailroom.ask(PollMailbox(), timeout=30)
+            self.ctx.registry.get(CAMPAIGNS).ask(DumpState(), timeout=30)
+            if set(self.states().values()) <= TERMINAL:
+                break
+        self.mailroom.ask(SendPending(), timeout=30)  # what the last steps wrote goes out
+        return self.states()
+
+    def close(self):
+        self.root.stop(timeout=20)
+        self.ctx.loop.run(self.gmail.stop(), timeout=5)
+
+
+@pytest.fixture
+def world(ctx, fake_sheets):
+    built = World(ctx, fake_sheets)
+    yield built
+    built.close()
+
+
+def agreed_amount(world, entry):
+    [row] = [
+        r for r in world.ctx[STORE].reader().negotiations("86abc") if r.influencer_name == entry
+    ]
+    return Decimal(row.data["negotiation"]["agreed"]["amount"])
+
+
+def test_a_counter_persona_and_a_twice_countering_one_end_agreed_within_our_cap(world):
+    world.submit(["@glowwithmaya", "Jordan Lee"])
+    states = world.run_until_settled()
+    assert states == {"@glowwithmaya": "agreed", "Jordan Lee": "agreed"}
+    for entry, persona in (
+        ("@glowwithmaya", "maya@glowwithmaya.example"),
+        ("Jordan Lee", "jordan.lee@creatormail.example"),
+    ):
+        [conversation] = world.gmail.personas.conversations(persona)
+        agreed = agreed_amount(world, entry)
+        assert agreed >= world.gmail.personas.get(persona).reservation
+        assert agreed <= conversation.asks[-1]  # never above their standing ask
+    sent = world.gmail.sent()
+    ids = [m.message_id for m in sent]
+    assert len(ids) == len(set(ids))  # no email twice
+    confirmations = [m for m in sent if "confirm" in m.text.lower()]
+    assert len(confirmations) == 2
+    assert any("agreed" in text.lower() or "agreement" in text.lower() for text in world.team)
