@@ -42,7 +42,7 @@ from dealdesk.actors.campaign_messages import (
     UpdateCampaign,
 )
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
-from dealdesk.actors.negotiator_messages import AgreementReached
+from dealdesk.actors.negotiator_messages import AgreementReached, NegotiationMoved
 from dealdesk.actors.roster_keeper import LookUpInfluencers
 from dealdesk.actors.scheduler import ReminderFired
 from dealdesk.domain.campaign import CampaignStatus
@@ -51,6 +51,7 @@ from dealdesk.domain.events import EventType
 from dealdesk.domain.identity import influencer_key, negotiation_id
 from dealdesk.domain.machine import TRANSITIONS
 from dealdesk.domain.negotiation import TERMINAL_STATES, State
+from dealdesk.integrations.slack import messages as say
 from dealdesk.runtime.registry import ROSTER, campaign_name, negotiation_name
 from dealdesk.runtime.supervision import ChildSpec, Supervisor
 from dealdesk.store import (
@@ -94,8 +95,10 @@ class CampaignSupervisor(Supervisor):
         parent: pykka.ActorRef[Any] | None = None,
         restarts: int = 0,
         negotiator_spec: Callable[[str], ChildSpec] | None = None,
+        tell_team: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(ctx, actor_id=campaign_name(campaign_id), parent=parent, restarts=restarts)
+        self.tell_team = tell_team or (lambda text: self.log.info("team_told", text=text))
         self.campaign_id = campaign_id
         self.store = ctx[STORE]
         self.negotiator_spec = negotiator_spec
@@ -130,6 +133,9 @@ class CampaignSupervisor(Supervisor):
                 return self.pause(reason)
             case EmailSent() | EmailFailed() | ReplyArrived() | ReminderFired():
                 return self._to_negotiation(message.negotiation_id, message)
+            case NegotiationMoved(negotiation_id=nid, state=state):
+                self.negotiations[nid] = State(state)
+                return self._maybe_completed()
             case AgreementReached(negotiation_id=nid, amount=amount):
                 self.agreed[nid] = Decimal(amount)
                 self.log.info(
@@ -338,6 +344,32 @@ class CampaignSupervisor(Supervisor):
         self.log.info("campaign_paused", paused=paused, reason=reason)
         return paused
 
+    def _maybe_completed(self) -> None:
+        """When every negotiation has ended: the campaign is completed, the team told once."""
+        stored = self.stored
+        if stored is None or stored.status is not CampaignStatus.ACTIVE or not self.negotiations:
+            return
+        if not all(state in TERMINAL_STATES for state in self.negotiations.values()):
+            return
+        outcomes: dict[str, int] = {}
+        for state in self.negotiations.values():
+            outcomes[state.value] = outcomes.get(state.value, 0) + 1
+        spend = sum(self.agreed.values(), Decimal(0))
+        self.store.commit(
+            SaveCampaign(stored.name, CampaignStatus.COMPLETED, stored.row),
+            AppendAudit(
+                AuditKind.CAMPAIGN_COMPLETED,
+                campaign_id=self.campaign_id,
+                rates={"spend": str(spend), "budget": str(stored.row.campaign.budget)},
+                metadata={"outcomes": outcomes},
+            ),
+        )
+        self.stored = stored_campaign(self.store.reader(), self.campaign_id)
+        self.tell_team(
+            say.campaign_finished_text(stored.name, stored.row.campaign, outcomes, spend)
+        )
+        self.log.info("campaign_completed", outcomes=outcomes, spend=str(spend))
+
     def _to_negotiation(self, nid: str, message: object) -> None:
         """Seam: mail news goes to the negotiation's actor (the Negotiator, a later issue). With
         none running it is not lost: a reply stays ``routed`` in the store, an outcome is in the
@@ -379,12 +411,18 @@ def campaign_supervisor_spec(
     campaign_id: str,
     *,
     negotiator_spec: Callable[[str], ChildSpec] | None = None,
+    tell_team: Callable[[str], None] | None = None,
 ) -> ChildSpec:
     """How a parent starts (and restarts: the row is reloaded in ``started``) a campaign."""
 
     def start(parent: pykka.ActorRef[Any], restarts: int) -> pykka.ActorRef[Any]:
         return CampaignSupervisor.start(
-            ctx, campaign_id, parent=parent, restarts=restarts, negotiator_spec=negotiator_spec
+            ctx,
+            campaign_id,
+            parent=parent,
+            restarts=restarts,
+            negotiator_spec=negotiator_spec,
+            tell_team=tell_team,
         )
 
     return ChildSpec(name=campaign_name(campaign_id), start=start, kind=CampaignSupervisor.kind)

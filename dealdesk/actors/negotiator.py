@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived, SendPending
-from dealdesk.actors.negotiator_messages import AgreementReached, Begin
+from dealdesk.actors.negotiator_messages import AgreementReached, Begin, NegotiationMoved
 from dealdesk.actors.scheduler import ReminderFired, ReminderScheduled
 from dealdesk.domain import (
     CancelReminder,
@@ -39,6 +39,7 @@ from dealdesk.domain import (
     ScheduleReminder,
     SendEmail,
     SendFailed,
+    check_email,
     decide,
     read_reply,
     start_negotiation,
@@ -111,6 +112,7 @@ class Negotiator(BaseActor):
         self.tell_team = tell_team or (lambda text: self.log.info("team_told", text=text))
         self.row: NegotiationRecord | None = None
         self.negotiation: Negotiation | None = None
+        self.refused: list[str] = []  # guard refusals of this step, for the team
         self.log = self.log.bind(negotiation_id=negotiation_id)
 
     # -- runs on this actor's thread ------------------------------------------------------------
@@ -248,6 +250,8 @@ class Negotiator(BaseActor):
         self.negotiation = after
         self.row = self.store.reader().negotiation(self.nid)
         self._carry_out(after, decision)
+        if self.supervisor is not None and after.state is not before.state:
+            self.supervisor.tell(NegotiationMoved(self.nid, after.state.value))
         return after.state.value
 
     def _ignored(self, event: Event, why: str) -> list[StoreOp[Any]]:
@@ -269,6 +273,10 @@ class Negotiator(BaseActor):
             match effect:
                 case SendEmail():
                     written = write_email(after, effect)
+                    problems = check_email(written, effect, after)
+                    if problems:  # never an amount, placeholder or figure code did not decide
+                        ops.append(self._refused_email(after, effect, problems))
+                        continue
                     ops.append(
                         InsertOutbox(
                             effect.message_id,
@@ -317,12 +325,35 @@ class Negotiator(BaseActor):
                         )
         return ops
 
+    def _refused_email(
+        self, after: Negotiation, effect: SendEmail, problems: list[str]
+    ) -> AppendAudit:
+        assert self.row is not None
+        self.log.error("email_refused_by_guard", message_id=effect.message_id, problems=problems)
+        self.refused.append(
+            f"An email to {after.influencer.name} ({effect.purpose.value}) was "
+            f"not sent: {'; '.join(problems)[:500]}. A person should write it."
+        )
+        return AppendAudit(
+            AuditKind.EMAIL_SKIPPED,
+            campaign_id=self.row.campaign_id,
+            influencer_email=after.influencer.email,
+            metadata={
+                "negotiation_id": self.nid,
+                "message_id": effect.message_id,
+                "purpose": effect.purpose.value,
+                "problems": problems,
+            },
+        )
+
     def _gmail_thread(self) -> str | None:
         """The Gmail thread our first email opened (replies go in it)."""
         sent = self.store.reader().outbox(negotiation_id=self.nid, status="sent")
         return sent[0].gmail_thread_id if sent else None
 
     def _carry_out(self, after: Negotiation, decision: Decision) -> None:
+        while self.refused:
+            self.tell_team(self.refused.pop(0))
         if any(isinstance(e, SendEmail) for e in decision.effects):
             self.ctx.registry.tell(mailroom_name(self.ctx.settings.gmail_address), SendPending())
         for effect in decision.effects:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AgreementReached", "Begin"]
+__all__ = ["AgreementReached", "Begin", "NegotiationMoved"]
 
 
 @dataclass(frozen=True)
@@ -20,3 +20,11 @@ class AgreementReached:
     negotiation_id: str
     amount: str
     cpm: str
+
+
+@dataclass(frozen=True)
+class NegotiationMoved:
+    """Event for the campaign supervisor: a negotiation's committed state is now ``state``."""
+
+    negotiation_id: str
+    state: str

@@ -171,7 +171,9 @@ class System:
             self.root,
             [
                 *mail[:1],  # the roster, which campaigns look influencers up in
-                *campaign_specs(ctx, negotiator_spec(ctx, playbook, tell_team=tell_team)),
+                *campaign_specs(
+                    ctx, negotiator_spec(ctx, playbook, tell_team=tell_team), tell_team=tell_team
+                ),
                 *mail[1:],  # the mailbox: settles what may have been sent, then sends
                 *reminder_specs(ctx),  # then reminders that came due meanwhile
                 ingress_spec(ctx, clickup, slack),  # intake last

@@ -235,10 +235,11 @@ class Campaign(BaseModel):
 
 class CampaignStatus(StrEnum):
     """Where a campaign stands: ``active`` runs its negotiations; ``paused`` sends nothing more
-    (its ClickUp task was deleted) until someone resumes it."""
+    (its ClickUp task was deleted) until someone resumes it; ``completed``: all ended."""
 
     ACTIVE = "active"
     PAUSED = "paused"
+    COMPLETED = "completed"  # every negotiation ended; the team had the summary
 
 
 class Influencer(BaseModel):

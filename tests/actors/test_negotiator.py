@@ -18,20 +18,32 @@ from dealdesk.actors.roster_keeper import RosterSetup, roster_keeper_spec
 from dealdesk.actors.scheduler import scheduler_spec
 from dealdesk.app.wiring import campaign_specs, start_children, start_root, store_specs
 from dealdesk.domain import NegotiationPolicy
+from dealdesk.domain.campaign import CampaignStatus
 from dealdesk.integrations.endpoints import Endpoint
 from dealdesk.integrations.gmail import GmailClient, build_gmail
 from dealdesk.integrations.sheets import RosterCache, SheetsClient, build_sheets
 from dealdesk.integrations.sheets.cache import default_source, sheet_fetcher
 from dealdesk.runtime.actor import DumpState
-from dealdesk.runtime.registry import CAMPAIGNS, mailroom_name
+from dealdesk.runtime.registry import CAMPAIGNS, campaign_name, mailroom_name
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.gmail import FakeGmail
-from dealdesk.store import STORE, CampaignSource, prepare_database
+from dealdesk.store import STORE, CampaignSource, prepare_database, stored_campaign
 from tests.domain.harness import make_campaign
 
 BOX = "deals@agency.example"
 TERMINAL = {"agreed", "declined", "stopped", "failed", "escalated", "stale"}
+
+
+class Roster:
+    """The sandbox roster, with rows a test adds (the example rows stay)."""
+
+    def __init__(self, fake):
+        self.fake = fake
+
+    def add_row(self, row):
+        rows = self.fake.values_of("sandbox-roster", "Roster")
+        self.fake.set_values("sandbox-roster", "Roster", [*rows, row])
 
 
 class World:
@@ -39,6 +51,7 @@ class World:
 
     def __init__(self, ctx, fake_sheets):
         self.ctx = ctx
+        self.sheets = Roster(fake_sheets)
         self.gmail = FakeGmail(cast=True)
         self.gmail.personas.delay_s = 0
         ctx.loop.run(self.gmail.start(), timeout=5)
@@ -63,7 +76,7 @@ class World:
             [
                 *store_specs(ctx),
                 roster_keeper_spec(ctx, roster),
-                *campaign_specs(ctx, negotiators),
+                *campaign_specs(ctx, negotiators, tell_team=self.team.append),
                 mailroom_spec(ctx, BOX, mailbox),
                 scheduler_spec(ctx),
             ],
@@ -76,6 +89,10 @@ class World:
         return directory.ask(
             SubmitCampaign(campaign, CampaignSource(task_id="86abc"), created=True), timeout=30
         )
+
+    def run_for(self, influencers):
+        self.submit(influencers)
+        return self.run_until_settled()
 
     def states(self):
         return {r.influencer_name: r.state for r in self.ctx[STORE].reader().negotiations("86abc")}
@@ -91,6 +108,15 @@ class World:
                 break
         self.mailroom.ask(SendPending(), timeout=30)  # what the last steps wrote goes out
         return self.states()
+
+    def eventually(self, condition, deadline_s=10.0):
+        """True once ``condition`` holds; each try waits for the campaign actors to be idle."""
+        deadline = time.monotonic() + deadline_s
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            self.ctx.registry.get(CAMPAIGNS).ask(DumpState(), timeout=30)
+        return True
 
     def close(self):
         self.root.stop(timeout=20)
@@ -129,3 +155,34 @@ def test_a_counter_persona_and_a_twice_countering_one_end_agreed_within_our_cap(
     confirmations = [m for m in sent if "confirm" in m.text.lower()]
     assert len(confirmations) == 2
     assert any("agreed" in text.lower() or "agreement" in text.lower() for text in world.team)
+    assert world.eventually(lambda: any("is finished" in text for text in world.team))
+    finished = [text for text in world.team if "is finished" in text]
+    assert len(finished) == 1
+    assert "2 agreed" in finished[0]
+    stored = stored_campaign(world.ctx[STORE].reader(), "86abc")
+    assert stored.status is CampaignStatus.COMPLETED
+    supervisor = world.ctx.registry.get(campaign_name("86abc"))
+    assert supervisor.ask(DumpState(), timeout=10)["negotiations"] == {"agreed": 2}
+
+
+def test_each_persona_ends_as_it_dictates_and_nobody_who_opted_out_hears_again(world):
+    for name, email, handle in (
+        ("Lena Fischer", "lena.fischer@creators.example", "@lenaf"),
+        ("Noah Kim", "noah.kim@creatormail.example", "@noahkim"),
+        ("Chloe Nguyen", "chloe.nguyen@creators.example", "@chloen"),
+        ("Sam Old", "sam.old@creatormail.example", "@samold"),
+    ):
+        world.sheets.add_row([name, handle, "Instagram", email, "60,000", "4%", "", "", "", ""])
+    states = world.run_for(["Lena Fischer", "Noah Kim", "Chloe Nguyen", "Sam Old"])
+    assert states == {
+        "Lena Fischer": "declined",  # declines: a polite exit
+        # Far above twice our cap: the playbook's exit_multiple closes politely (issue 11's bar
+        # asks for an escalation with a holding reply instead: the domain's next change).
+        "Noah Kim": "declined",
+        "Chloe Nguyen": "stopped",  # "remove me": do-not-contact, nothing more
+        "Sam Old": "failed",  # bounced
+    }
+    assert world.ctx[STORE].reader().is_do_not_contact("chloe.nguyen@creators.example")
+    to_chloe = [m for m in world.gmail.sent() if "chloe.nguyen" in str(m.recipients)]
+    assert len(to_chloe) == 1  # the outreach, and nothing after her opt-out
+    assert any("Sam Old" in text for text in world.team)  # the team hears of the bounce

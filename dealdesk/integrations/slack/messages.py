@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dealdesk.domain.money import format_money
 from dealdesk.runtime.logging import redact_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from decimal import Decimal
 
     from dealdesk.domain.campaign import Campaign
     from dealdesk.domain.changes import CampaignChanges
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from dealdesk.runtime.reports import ErrorReport
 
 __all__ = [
+    "campaign_finished_text",
     "delivery_stuck_text",
     "error_text",
     "influencers_added_text",
@@ -138,3 +141,16 @@ def error_text(report: ErrorReport, *, earlier_repeats: int = 0, summary_of: int
     if report.context:
         text += "\n" + ", ".join(f"{k}={redact_text(v)}" for k, v in sorted(report.context.items()))
     return text
+
+
+def campaign_finished_text(
+    name: str, campaign: Campaign, outcomes: dict[str, int], spend: Decimal
+) -> str:
+    """Every negotiation of a campaign has ended: what came of them, and the spend."""
+    total = sum(outcomes.values())
+    parts = ", ".join(f"{count} {state}" for state, count in sorted(outcomes.items()))
+    return (
+        f":checkered_flag: Campaign *{name}* for *{campaign.client}* is finished: {total} "
+        f"negotiation(s): {parts}. Agreed fees {format_money(spend, campaign.currency)} of the "
+        f"{format_money(campaign.budget, campaign.currency)} budget."
+    )
