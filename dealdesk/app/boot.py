@@ -163,6 +163,13 @@ class System:
         )
         do_not_contact = load_do_not_contact(settings.config_dir / "do_not_contact.txt")
         playbook = load_policy(settings.config_dir)  # pricing, playbook, escalation rules
+        playbook = playbook.model_copy(
+            update={
+                "playbook": playbook.playbook.with_timing(
+                    settings.follow_up_delays, settings.stale_delay
+                )
+            }
+        )
 
         self.root = start_root(ctx)
         start_children(self.root, [error_reporter_spec(ctx, post_error), *store_specs(ctx)])

@@ -9,7 +9,6 @@ reminder replaced is cancelled first; the reason is assembled from the steps tak
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dealdesk.domain.effects import (
@@ -25,6 +24,7 @@ from dealdesk.domain.events import EmailPurpose, ReminderKind
 from dealdesk.domain.negotiation import HistoryEntry, HistoryKind, Negotiation, PendingReminder
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from decimal import Decimal
 
     from dealdesk.domain.campaign import Deliverable
@@ -162,10 +162,10 @@ class Draft:
         playbook = n.policy.playbook
         if n.follow_ups_sent < playbook.max_follow_ups:
             kind = ReminderKind.FOLLOW_UP
-            due = self.now + timedelta(hours=playbook.follow_up_after_hours[n.follow_ups_sent])
+            due = self.now + playbook.follow_up_after(n.follow_ups_sent)
         else:
             kind = ReminderKind.STALE
-            due = self.now + timedelta(hours=playbook.stale_after_hours)
+            due = self.now + playbook.stale_after
         if not_before is not None and due < not_before:
             due = not_before
         self.schedule(kind, due)

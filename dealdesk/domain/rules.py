@@ -9,6 +9,7 @@ the runtime always loads the files and never falls back to these silently.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
@@ -128,6 +129,10 @@ class Playbook(BaseModel):
     offer_step: Money = Decimal("5.00")
     follow_up_after_hours: tuple[int, ...] = (72, 96)
     stale_after_hours: int = Field(default=120, ge=1)
+    # The same timing to the second, when the deployment sets it (DEALDESK_FOLLOW_UPS and
+    # DEALDESK_STALE_AFTER; tests and the demo run in seconds): each gap after our last email.
+    follow_up_gaps: tuple[timedelta, ...] = ()
+    stale_gap: timedelta | None = None
     # An ask above exit_multiple x cap is hopeless: exit politely instead of countering.
     exit_multiple: Factor = Decimal("2.0")
     # Answers to questions and out-of-office notes we tolerate before a human looks.
@@ -175,7 +180,25 @@ class Playbook(BaseModel):
 
     @property
     def max_follow_ups(self) -> int:
-        return len(self.follow_up_after_hours)
+        return len(self.follow_up_gaps or self.follow_up_after_hours)
+
+    def follow_up_after(self, sent: int) -> timedelta:
+        """How long after our last email follow-up number ``sent + 1`` is due."""
+        if self.follow_up_gaps:
+            return self.follow_up_gaps[sent]
+        return timedelta(hours=self.follow_up_after_hours[sent])
+
+    @property
+    def stale_after(self) -> timedelta:
+        """How long after the last follow-up the thread is stale."""
+        return self.stale_gap or timedelta(hours=self.stale_after_hours)
+
+    def with_timing(self, follow_ups: tuple[timedelta, ...], stale_after: timedelta) -> Playbook:
+        """This playbook with follow-ups due ``follow_ups`` after our FIRST email (cumulative,
+        as "3d,7d" reads: three days, then seven days after it) and stale ``stale_after`` after
+        the last one."""
+        gaps = tuple(b - a for a, b in zip((timedelta(0), *follow_ups), follow_ups, strict=False))
+        return self.model_copy(update={"follow_up_gaps": gaps, "stale_gap": stale_after})
 
 
 class AskAboveCap(StrEnum):
