@@ -119,6 +119,13 @@ def test_a_verb_post_is_not_a_deliverable() -> None:
         ("USD 1,500", "1500"),
         ("$1,200 per reel", "1200"),
         ("€900", "900"),
+        ("2 grand", "2000"),
+        ("AU$1,500", "1500"),
+        ("1500€", "1500"),
+        ("€1.500", "1500"),
+        ("1,2k", "1200"),
+        ("£1.2K", "1200"),
+        ("1,350 + GST", "1350"),
     ],
 )
 def test_money_parser_reads_amounts_as_emails_write_them(text: str, expected: str) -> None:
@@ -151,10 +158,34 @@ def test_money_parser_reports_positions_and_attachments_of_several_amounts() -> 
         "my engagement is 6%",
         "call me at 3:30",
         "a 60-90 second integration",
+        "call me on +44 7700 900123",
+        "ring 555-201-3344",
+        "OOO until 12/08",
+        "back on 2025-12-08",
+        "my audience is 45K",
+        "IG: 120k",
+        "120k followers",
+        "we pay net 30",
+        "I'll be back December 8",
     ],
 )
 def test_numbers_that_count_other_things_are_not_money(text: str) -> None:
     assert find_amounts(text) == ()
+
+
+def test_a_bare_dollar_sign_is_the_negotiations_own_dollar() -> None:
+    (found,) = find_amounts("$1,500", currency="AUD")
+    assert found.currency == "AUD"
+    (found,) = find_amounts("US$1,500", currency="AUD")
+    assert found.currency == "USD"
+
+
+def test_from_our_number_to_theirs_is_two_amounts_not_a_range() -> None:
+    ours, theirs = find_amounts("could you bump it from $1,000 to $1,300?")
+    assert (ours.amount, ours.refers_to_offer) == (Decimal(1000), True)
+    assert (theirs.amount, theirs.refers_to_offer) == (Decimal(1300), False)
+    (found,) = find_amounts("anywhere from $1,200 to $1,500")
+    assert (found.amount, found.upper) == (Decimal(1200), Decimal(1500))
 
 
 def test_html_quote_blocks_are_dropped_and_entities_decoded() -> None:
