@@ -1,186 +1,110 @@
 """The rule-based reply reader: the offline default and, later, the cross-check on the LLM.
 
-``read_reply(text)`` reads only the sender's own words (``quoting.own_words``), then decides the
-intent in a fixed order, strongest signal first: unsubscribe, out-of-office, decline (without a
-price), accept (a price with "but"/"would need" makes it a counter), a price of theirs, asking for
-more without a price, a question, else unclear. Conflicting signals and forwarded-only text lower
-the confidence, so the policy escalates what the rules cannot read well.
+``read_reply(text, ...)`` reads only the sender's own words (``quoting.own_words``, then without
+our lines pasted in: ``reader_context.cut_copied``), in the context it is given:
+
+- ``our_offer``: our last offer. "$800 it is" after $800 is an acceptance at $800; "could you
+  stretch to 1.4?" after $1,000 is an ask of $1,400; a number we offered named beside theirs is
+  ours, never their ask. Without it, the last amount of our last message in ``thread`` stands in.
+- ``currency``: the negotiation's. "$" is its dollar when it is one; an ask in another currency
+  is for a person (``needs_human``); "12/08" is read day first for GBP, EUR, AUD and NZD.
+- ``received``: the day the reply was written (``today`` is the older name for it); an
+  out-of-office's return date is the next such date from then.
+- ``thread``: the earlier messages in their writers' own words (``ThreadMessage``).
+- ``brief`` and ``usage_rights``: what the campaign buys; a price offered on a condition the
+  brief does not include, or options to choose between, are for a person.
+
+Then it decides the intent in a fixed order, strongest signal first: unsubscribe,
+out-of-office (a present absence, and not a real answer written while away), decline (without
+a price), then price: with our offer known, an ask above it is a counter, an ask at or below it
+an acceptance unless it is asked as a question ("is 800 ok?" is an ask of 800); our own number
+rejected ("can't do 800") is a counter without a number. Then acceptance (not negated, not
+asked, not hesitant), asking for more, a question, else unclear. Conflicting signals,
+forwarded-only text and anything for a person lower the confidence, so the policy escalates
+what the rules cannot read well.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from dealdesk.domain.amounts import find_amounts
+from dealdesk.domain.amounts import AmountBasis, FoundAmount, find_amounts
 from dealdesk.domain.quoting import own_words
-from dealdesk.domain.reading import Intent, QuestionTopic, ReplyReading
-from dealdesk.domain.vocabulary import deliverable_mentions
+from dealdesk.domain.reader_context import (
+    cut_copied,
+    foreign_currency,
+    our_numbers,
+    relate_to_ours,
+    signature_of,
+)
+from dealdesk.domain.reader_dates import DAY_FIRST_CURRENCIES, return_date
+from dealdesk.domain.reader_options import Brief, conditions_outside_brief, price_options
+from dealdesk.domain.reader_words import (
+    ACCEPT_ASKING,
+    ACCEPT_SOFT,
+    ACCEPT_STRONG,
+    AUTO_REPLY,
+    COUNTER_WORDS,
+    DECLINE,
+    FUTURE,
+    HESITATION,
+    HOSTILE,
+    LEGAL,
+    MANAGER,
+    NEEDS_MORE,
+    NEGATION_BEFORE,
+    NOT_MANAGER,
+    OUT_OF_OFFICE,
+    OUT_OF_OFFICE_PAST,
+    REJECTION,
+    UNSUBSCRIBE,
+    words,
+)
+from dealdesk.domain.reading import (
+    NEEDS_HUMAN_CONFIDENCE,
+    Intent,
+    QuestionTopic,
+    ReplyReading,
+    ThreadMessage,
+)
+from dealdesk.domain.vocabulary import DeliverableMention, deliverable_mentions
 
 if TYPE_CHECKING:
-    from dealdesk.domain.campaign import Platform
+    from collections.abc import Sequence
+
+    from dealdesk.domain.campaign import Deliverable, Platform, UsageRights
 
 __all__ = ["read_reply"]
 
-
-def _words(*patterns: str) -> re.Pattern[str]:
-    return re.compile(r"(?:" + "|".join(patterns) + r")", re.IGNORECASE)
-
-
-_UNSUBSCRIBE: Final = _words(
-    r"\bunsubscribe",
-    r"\bremove me\b",
-    r"\btake me off\b",
-    r"\bstop (?:emailing|contacting|messaging|sending|spamming)",
-    r"\bdo not (?:contact|email|message)",
-    r"\bdon'?t (?:contact|email|message) me",
-    r"\bopt(?:ing)? out\b",
-    r"\bno (?:more|further) emails?\b",
-    r"\bremove (?:my|this) (?:email|address)",
-    r"\boff (?:your|the) (?:mailing )?list\b",
-)
-_OUT_OF_OFFICE: Final = _words(
-    r"\bout of (?:the )?office\b",
-    r"\bOOO\b",
-    r"\bauto(?:matic)?[- ]?reply\b",
-    r"\bautoreply\b",
-    r"\bon (?:vacation|holiday|leave|parental leave|maternity leave|a break)\b",
-    r"\b(?:currently|presently) (?:away|travell?ing|offline)\b",
-    r"\blimited (?:access to )?(?:email|internet)",
-    r"\baway from (?:my )?(?:email|inbox|desk)\b",
-    r"\bwill (?:respond|reply|get back to you) (?:when|upon|after) (?:i|my) return",
-)
-_RETURN_DATE: Final = re.compile(
-    r"(?:back|return(?:ing)?|until|till|through)\s+(?:on\s+)?(?:\w+day,?\s+)?"
-    r"(?:(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
-    r"|(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-    r"|(?P<m3>\d{1,2})/(?P<d3>\d{1,2}))",
+_SENTENCE: Final = re.compile(r"[^.!?\n]+(?:[.!?]+|$)|[^.!?\n]*\n")
+_CLAUSE_CUT: Final = re.compile(r"[,;:—–]|\s-\s")  # noqa: RUF001 - dashes cut clauses
+# After an amount, what starts another clause: "$1000 sounds good but can we do 50% upfront?"
+_CLAUSE_BREAK: Final = re.compile(
+    r"\s[-—–]\s|;|\bbut\b|\b(?:and|also) (?:can|could|would|will|do|is|are)\b",  # noqa: RUF001
     re.IGNORECASE,
 )
-_MONTH_NUMBERS: Final = {
-    m: i + 1
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    )
-}
-_DECLINE: Final = _words(
-    r"\bnot interested\b",
-    r"\b(?:i'?ll|i will|i'?m going to|i have to|i'?ll have to|will have to|going to|gonna|"
-    r"i must|we'?ll|we will|we have to|have to|must|need to|i'?d have to|i'?d like to|we'?d)"
-    r" (?:respectfully )?(?:pass|decline)\b",
-    r"\bi(?:'m| am) (?:going to )?pass(?:ing)?\b",
-    r"\bwe(?:'re| are) (?:going to )?pass(?:ing)?\b",
-    r"\bpass on this\b",
-    r"\bdecline\b",
-    r"\bnot (?:a )?(?:good |great |right )?fit\b",
-    r"\bdoesn'?t (?:align|fit)\b",
-    r"\bnot (?:taking on|accepting) (?:any )?(?:new )?(?:brand |paid )?(?:deals|partnerships|"
-    r"collaborations|collabs|sponsorships|campaigns|work)",
-    r"\bno,? thanks?\b",
-    r"\bno thank you\b",
-    r"\bnot for (?:me|us)\b",
-    r"\b(?:fully|completely) booked\b",
-    r"\bcan'?t (?:take (?:this|it) on|commit|do this one|make (?:this|it) work)\b",
-    r"\bwon'?t be able to (?:take|do|participate|work)",
-    r"\bunable to (?:take|participate|work)",
-    r"\bnot (?:able to )?(?:move|moving) forward\b",
-    r"\bgoing to sit this one out\b",
-    r"\bsit this one out\b",
-    r"\b(?:is|are|am) (?:unavailable|not available) for this\b",
-)
-_FUTURE: Final = _words(
-    r"\bin the future\b",
-    r"\bfuture (?:campaigns?|collab|collaborations?|opportunit|projects?|partnerships?)",
-    r"\bkeep me in mind\b",
-    r"\bdown the (?:line|road)\b",
-    r"\bnext time\b",
-    r"\breach out again\b",
-    r"\bfeel free to reach out\b",
-    r"\bnext (?:quarter|year|season|month)\b",
-    r"\bwork together (?:another time|later|soon)",
-)
-_ACCEPT: Final = _words(
-    r"\bsounds? (?:good|great|perfect|amazing|fair|fine)\b",
-    r"\b(?:that|this|it|which) works\b",
-    r"\bworks (?:for|with) (?:me|us)\b",
-    r"\bworks perfectly\b",
-    r"\bi(?:'m| am) in\b",
-    r"\bcount me in\b",
-    r"\bdeal\b(?!s)",
-    r"\b(?:happy|glad|excited|thrilled|delighted|keen|love) to (?:do|join|partner|work|be|take|"
-    r"move|go ahead|accept|proceed|collaborate|participate)",
-    r"\bi(?:'d| would) love to (?:do|join|partner|work|be part)",
-    r"\bwe accept\b",
-    r"\bi accept\b",
-    r"\baccept(?:ed|ing)? (?:the|your) (?:offer|rate|terms|proposal)",
-    r"\bagreed\b",
-    r"\blet'?s (?:do it|go|go ahead|move forward|proceed|make it happen|lock it in)\b",
-    r"\b(?:yes|yep|yeah|absolutely|definitely),? (?:please|let'?s|i'?m|that|we|count|happy|sounds|"
-    r"works|i'?d|deal)",
-    r"^\s*(?:yes|yep|yeah|absolutely|definitely)\b",
-    r"\bhappy with (?:that|the|this|your)",
-    r"\bsend (?:over )?the (?:contract|agreement|paperwork)",
-    r"\bon board\b",
-    r"\bgo ahead\b",
-)
-_COUNTER_WORDS: Final = _words(
-    r"\bbut\b",
-    r"\bhowever\b",
-    r"\bwould need\b",
-    r"\bi(?:'d| would)? need\b",
-    r"\bmy (?:usual |standard |minimum |current )?(?:rate|fee|price|minimum)\b",
-    r"\bi (?:usually |normally |typically )?charge\b",
-    r"\b(?:can|could|would) you (?:do|go|meet|come up|stretch|bump|increase|raise)\b",
-    r"\bhow about\b",
-    r"\bwhat about\b",
-    r"\bat least\b",
-    r"\bcounter\b",
-    r"\binstead\b",
-    r"\bi can do\b",
-    r"\bi could do\b",
-    r"\bwe can do\b",
-    r"\bwe could do\b",
-    r"\bmeet (?:me )?(?:in the middle|halfway)\b",
-    r"\bbump\b",
-    r"\bflexib",
-    r"\bbetter (?:rate|offer|number)\b",
-    r"\b(?:higher|more)\b.{0,30}\b(?:budget|rate|offer|number|money|fee)\b",
-    r"\b(?:budget|rate|offer|number|fee)\b.{0,20}\b(?:higher|increase|more)\b",
-    r"\bincrease\b",
-    r"\brate card\b",
-    r"\btoo low\b",
-    r"\blow(?:er)? than\b",
-    r"\bbelow my\b",
-)
-_NEEDS_MORE: Final = _words(
-    r"\bflexib",
-    r"\bbetter (?:rate|offer|number)\b",
-    r"\b(?:can|could|would) you (?:do|go|come up|stretch|bump|increase|raise) "
-    r"(?:a (?:bit|little) )?"
-    r"(?:more|higher|better|any higher|up)\b",
-    r"\b(?:higher|more)\b.{0,30}\b(?:budget|rate|offer|number|money|fee)\b",
-    r"\b(?:budget|rate|offer|number|fee)\b.{0,20}\b(?:higher|increase|more)\b",
-    r"\bincrease\b",
-    r"\bbump\b",
-    r"\btoo low\b",
-    r"\blow(?:er)? than\b",
-    r"\bbelow my\b",
-    r"\bmeet (?:me )?(?:in the middle|halfway)\b",
-    r"\brate card\b",
-)
-_QUESTION_LEAD: Final = _words(
+# Phones and mail apps type curly quotes (U+2019 for an apostrophe): read them as plain ones.
+_PLAIN_QUOTES: Final = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_ASKED_WITHIN: Final = 15  # an acceptance this close before "?" is what the question asks
+_QUESTION_LEAD: Final = words(
     r"^\s*(?:what|when|where|which|who|how|why|is|are|do|does|did|can|could|would|will|should)\b",
     r"\b(?:could|can) you (?:tell|share|send|clarify|confirm|let me know|explain)",
     r"\bwondering\b",
     r"\blet me know (?:what|when|how|if|whether)\b",
     r"\bi(?:'d| would) like to know\b",
 )
+# A question asks about what follows it: "is 800 ok?", "would that work for you?".
+_QUESTION_WORD: Final = words(
+    r"\b(?:is|are|does|do|did|would|will|could|can|should|shall|what|how|when|where|which|who|"
+    r"why|any chance|ok if|okay if)\b"
+)
 _TOPICS: Final = (
     (
         QuestionTopic.USAGE_RIGHTS,
-        _words(
+        words(
             r"usage",
             r"\brights\b",
             r"whitelist",
@@ -194,7 +118,7 @@ _TOPICS: Final = (
     ),
     (
         QuestionTopic.DATES,
-        _words(
+        words(
             r"\bwhen\b",
             r"\bdates?\b",
             r"deadline",
@@ -208,7 +132,7 @@ _TOPICS: Final = (
     ),
     (
         QuestionTopic.PAYMENT,
-        _words(
+        words(
             r"\bpaid\b",
             r"payment",
             r"invoice",
@@ -219,99 +143,86 @@ _TOPICS: Final = (
             r"wire",
         ),
     ),
-    (QuestionTopic.PRODUCT, _words(r"product", r"ship", r"sample", r"gifted")),
-    (QuestionTopic.CONTRACT, _words(r"contract", r"agreement", r"terms", r"\bsign\b")),
+    (QuestionTopic.PRODUCT, words(r"product", r"ship", r"sample", r"gifted")),
+    (QuestionTopic.CONTRACT, words(r"contract", r"agreement", r"terms", r"\bsign\b")),
     (
         QuestionTopic.DELIVERABLES,
-        _words(
+        words(
             r"deliverables?", r"how many", r"\bbrief\b", r"talking points", r"script", r"\bformat\b"
         ),
     ),
 )
-_HOSTILE: Final = _words(
-    r"\bscam\b",
-    r"\bspam(?:mer|ming)?\b",
-    r"\bwtf\b",
-    r"\bridiculous\b",
-    r"\binsult(?:ing)?\b",
-    r"\ba joke\b",
-    r"\bhow dare\b",
-    r"\bf+u+c+k",
-    r"\bshit",
-    r"\bstupid\b",
-    r"\bpathetic\b",
-    r"\bdisgusting\b",
-    r"\bpredatory\b",
-    r"\bexploit",
-    r"\bclowns?\b",
-    r"\bidiots?\b",
-    r"\blaughable\b",
-    r"\bgarbage\b",
-    r"\bcheap(?:skate)?s?\b.{0,10}\b(?:brand|company|agency)",
-)
-_LEGAL: Final = _words(
-    r"\blawyers?\b",
-    r"\battorneys?\b",
-    r"\blegal action\b",
-    r"\bsue\b",
-    r"\bsuing\b",
-    r"\bcease and desist\b",
-    r"\bbreach\b",
-    r"\bliab(?:le|ility)\b",
-    r"\blawsuit\b",
-    r"\binfringe",
-    r"\bmy legal team\b",
-    r"\blegal counsel\b",
-    r"\bGDPR\b",
-    r"\bcourt\b",
-    r"\bsmall claims\b",
-)
-_MANAGER: Final = _words(
-    r"\btalent manager\b",
-    r"\bi manage\b",
-    r"\bmanager (?:for|of|to)\b",
-    r"\bon (?:behalf|the behalf) of\b",
-    r"\bi represent\b",
-    r"\bwe represent\b",
-    r"\brepresent(?:ing|s)? (?:him|her|them|the creator)",
-    r"\bmy client\b",
-    r"\bour (?:talent|creator|client)\b",
-    r"\bbooking agent\b",
-    r"\bmanagement team\b",
-    r"\bhis manager\b",
-    r"\bher manager\b",
-    r"\btheir manager\b",
-    r"\bmy manager\b",
-    r"\bagency\b",
-    r"\bmanagement\b",
-    r"\b\w+'s (?:talent )?manager\b",
-)
 
 
-def _return_date(text: str, today: date | None) -> date | None:
-    if today is None:
-        return None
-    match = _RETURN_DATE.search(text)
-    if match is None:
-        return None
-    try:
-        if match["mon"]:
-            month, day = _MONTH_NUMBERS[match["mon"][:3].lower()], int(match["day"])
-        elif match["mon2"]:
-            month, day = _MONTH_NUMBERS[match["mon2"][:3].lower()], int(match["day2"])
-        else:
-            month, day = int(match["m3"]), int(match["d3"])
-        candidate = date(today.year, month, day)
-    except (ValueError, KeyError):
-        return None
-    # A date earlier than today means next year ("back Jan 3" written on Dec 20).
-    return candidate if candidate >= today else candidate.replace(year=today.year + 1)
+def _sentences(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+
+
+def _said(body: str, amounts: Sequence[FoundAmount]) -> str:
+    """``body`` with every amount written as the word AMOUNT, for the word patterns."""
+    for found in sorted(amounts, key=lambda a: a.start, reverse=True):
+        body = f"{body[: found.start]} AMOUNT {body[found.end :]}"
+    return body
+
+
+def _accepts(said: str) -> tuple[bool, bool]:
+    """(strong, soft) acceptance, leaving out negated ones and what a question asks."""
+    strong = soft = False
+    for _, sentence in _sentences(said):
+        question = sentence.rstrip().endswith("?")
+        if question and ACCEPT_ASKING.search(sentence):
+            strong = True
+        for pattern, is_strong in ((ACCEPT_STRONG, True), (ACCEPT_SOFT, False)):
+            for match in pattern.finditer(sentence):
+                before = sentence[: match.start()]
+                if NEGATION_BEFORE.search(_CLAUSE_CUT.split(before)[-1]):
+                    continue
+                asked = len(sentence.rstrip()) - match.end() <= _ASKED_WITHIN
+                if question and (_QUESTION_WORD.search(before) or asked):
+                    continue
+                strong, soft = (True, soft) if is_strong else (strong, True)
+    return strong, soft
+
+
+def _out_of_office(flat: str) -> bool:
+    return any(
+        not OUT_OF_OFFICE_PAST.search(flat[max(0, m.start() - 30) : m.start()])
+        for m in OUT_OF_OFFICE.finditer(flat)
+    )
+
+
+def _manager(flat: str) -> bool:
+    return any(
+        not NOT_MANAGER.search(flat[max(0, m.start() - 30) : m.start()])
+        for m in MANAGER.finditer(flat)
+    )
+
+
+def _sentence_of(body: str, found: FoundAmount) -> tuple[int, str]:
+    for start, sentence in _sentences(body):
+        if start <= found.start < start + len(sentence):
+            return start, sentence
+    return found.start, ""
+
+
+def _asked(body: str, found: FoundAmount, echo: Decimal | None) -> bool:
+    """Whether the amount is what a question asks ("is 800 ok?", not "800 - where do I sign?").
+
+    ``echo`` is our offer when the reply also accepts: "1k? Sure." repeats it, then takes it.
+    """
+    start, sentence = _sentence_of(body, found)
+    if not sentence.rstrip().endswith("?"):
+        return False
+    rest = sentence.replace(body[found.start : found.end], " ")
+    if found.amount == echo and len(re.findall(r"\w+", rest)) <= 1:
+        return False
+    return not _CLAUSE_BREAK.search(body[found.end : start + len(sentence)])
 
 
 def _questions(text: str) -> tuple[QuestionTopic, ...]:
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
     asked = [s for s in sentences if s.strip().endswith("?") or _QUESTION_LEAD.search(s)]
-    asked = [s for s in asked if "?" in s or not _ACCEPT.search(s)]
+    asked = [s for s in asked if "?" in s or not ACCEPT_STRONG.search(s)]
     topics: list[QuestionTopic] = []
     for sentence in asked:
         hit = [topic for topic, pattern in _TOPICS if pattern.search(sentence)]
@@ -321,51 +232,141 @@ def _questions(text: str) -> tuple[QuestionTopic, ...]:
     return tuple(topics)
 
 
+def _worth(found: FoundAmount, mentions: Sequence[DeliverableMention]) -> Decimal:
+    """What an ask comes to: a price per item times the items named ("2 reels at $1,000 each")."""
+    if found.basis is not AmountBasis.PER_ITEM:
+        return found.amount
+    count = max((m.quantity for m in mentions if m.kind == found.deliverable), default=1)
+    return found.amount * count
+
+
+def _price_intent(
+    asks: Sequence[FoundAmount],
+    worths: Sequence[Decimal],
+    asked: bool,
+    reference: Decimal | None,
+    signals: dict[str, bool],
+) -> tuple[Intent, Decimal] | None:
+    """The intent when the reply is about price; ``None`` when it is not."""
+    accept = signals["accept"]
+    if asks and reference is not None:
+        if any(worth > reference for worth in worths) or asked:
+            return Intent.COUNTER, Decimal("0.7") if signals["decline"] else Decimal("0.9")
+        if signals["needs_more"] or signals["rejects"]:
+            return Intent.COUNTER, Decimal("0.75")  # "I've done 1,000 before, this needs more"
+        if accept or not signals["hesitant"]:
+            # Their number is ours or lower: taking our offer is asking for it.
+            return Intent.ACCEPT, Decimal("0.9") if accept else Decimal("0.8")
+        return None
+    if asks:
+        if accept and not signals["countering"] and not asked:
+            return Intent.ACCEPT, Decimal("0.85")
+        return Intent.COUNTER, Decimal("0.7") if signals["decline"] else Decimal("0.9")
+    if accept and not signals["needs_more"] and not signals["rejects"]:
+        return Intent.ACCEPT, Decimal("0.9")
+    if signals["needs_more"] or signals["rejects"]:
+        return Intent.COUNTER, Decimal("0.75")
+    return None
+
+
 def read_reply(
-    text: str, *, platform: Platform | None = None, today: date | None = None
+    text: str,
+    *,
+    platform: Platform | None = None,
+    today: date | None = None,
+    our_offer: Decimal | None = None,
+    currency: str | None = None,
+    received: date | datetime | None = None,
+    thread: Sequence[ThreadMessage] = (),
+    brief: Sequence[Deliverable] | None = None,
+    usage_rights: UsageRights | None = None,
 ) -> ReplyReading:
-    """Read one reply. ``platform`` resolves "story"/"video"; ``today`` dates out-of-office."""
+    """Read one reply in its context (every context argument is optional; see the module).
+
+    ``platform`` resolves "story"/"video"; ``received`` (or ``today``) dates an out-of-office;
+    ``our_offer`` and ``thread`` tell our numbers from theirs; ``currency`` is the negotiation's;
+    ``brief`` and ``usage_rights`` are what the campaign buys, to check conditions against.
+    """
+    text = text.translate(_PLAIN_QUOTES)
     body, forwarded = own_words(text)
-    flat = " ".join(body.split())
-    amounts = find_amounts(body, platform=platform)
+    body = cut_copied(body, thread)
+    ours = our_numbers(our_offer, thread)
+    reference = ours.last
+    found = find_amounts(body, platform=platform, reference=reference, currency=currency)
+    amounts = relate_to_ours(found, ours, body)
     asks = [a for a in amounts if not a.refers_to_offer]
-    base = {
+    flat = " ".join(body.split())
+    said = " ".join(_said(body, amounts).split())
+    strong, soft = _accepts(said)
+    hesitant = bool(HESITATION.search(said))
+    signals = {
+        "accept": strong or (soft and not hesitant),
+        "hesitant": hesitant,
+        "decline": bool(DECLINE.search(said)),
+        "countering": bool(COUNTER_WORDS.search(said)),
+        "needs_more": bool(NEEDS_MORE.search(said)),
+        "rejects": any(
+            a.refers_to_offer
+            and REJECTION.search(_sentence_of(body, a)[1].replace(body[a.start : a.end], " "))
+            for a in amounts
+        ),
+    }
+    echo = reference if signals["accept"] else None
+    asked = any(_asked(body, a, echo) for a in asks)
+    mentions = deliverable_mentions(body, platform)
+    reading: dict[str, object] = {
         "amounts": amounts,
-        "deliverables": deliverable_mentions(body, platform),
-        "manager": bool(_MANAGER.search(flat)),
-        "hostile": bool(_HOSTILE.search(flat)),
-        "legal": bool(_LEGAL.search(flat)),
-        "future_interest": bool(_FUTURE.search(flat)),
+        "deliverables": mentions,
+        "manager": _manager(flat) or _manager(" ".join(signature_of(text).split())),
+        "hostile": bool(HOSTILE.search(flat)),
+        "legal": bool(LEGAL.search(flat)),
+        "future_interest": bool(FUTURE.search(flat)),
         "questions": _questions(body),
         "text": body,
     }
-    accept = bool(_ACCEPT.search(flat))
-    decline = bool(_DECLINE.search(flat))
-    countering = bool(_COUNTER_WORDS.search(flat))
+    busy = asks or signals["accept"] or signals["decline"] or signals["needs_more"]
+    worths = [_worth(a, mentions) for a in asks]
+    price = _price_intent(asks, worths, asked, reference, signals)
     if not flat:
         intent, confidence = Intent.UNCLEAR, Decimal("0.2")
-    elif _UNSUBSCRIBE.search(flat):
+    elif UNSUBSCRIBE.search(flat):
         intent, confidence = Intent.UNSUBSCRIBE, Decimal("0.95")
-    elif _OUT_OF_OFFICE.search(flat) and not asks:
+    elif _out_of_office(flat) and (AUTO_REPLY.search(flat) or not busy):
         intent, confidence = Intent.OUT_OF_OFFICE, Decimal("0.95")
-        base["out_of_office_until"] = _return_date(flat, today)
-    elif decline and not asks:
+        day = received if received is not None else today
+        if isinstance(day, datetime):
+            day = day.date()
+        if day is not None:
+            first = currency in DAY_FIRST_CURRENCIES
+            reading["out_of_office_until"] = return_date(flat, day, day_first=first)
+    elif signals["decline"] and not asks:
+        confidence = (
+            Decimal("0.6")
+            if signals["accept"] and not reading["future_interest"]
+            else Decimal("0.9")
+        )
         intent = Intent.DECLINE
-        confidence = Decimal("0.6") if accept and not base["future_interest"] else Decimal("0.9")
-    elif accept and not asks and not _NEEDS_MORE.search(flat):
-        intent, confidence = Intent.ACCEPT, Decimal("0.9")
-    elif accept and asks and not countering:
-        intent, confidence = Intent.ACCEPT, Decimal("0.85")
-    elif asks:
-        intent = Intent.COUNTER
-        confidence = Decimal("0.7") if decline else Decimal("0.9")
-    elif _NEEDS_MORE.search(flat):
-        intent, confidence = Intent.COUNTER, Decimal("0.75")
-    elif base["questions"]:
+    elif price is not None:
+        intent, confidence = price
+    elif reading["questions"]:
         intent, confidence = Intent.QUESTION, Decimal("0.85")
     else:
         intent, confidence = Intent.UNCLEAR, Decimal("0.3")
     if forwarded:
         # Only a forwarded block: whose words these are is a guess.
         confidence = (confidence * Decimal("0.7")).quantize(Decimal("0.01"))
-    return ReplyReading.model_validate({**base, "intent": intent, "confidence": confidence})
+    if intent in {Intent.ACCEPT, Intent.COUNTER}:
+        terms = Brief(
+            deliverables=tuple(brief) if brief is not None else None, usage_rights=usage_rights
+        )
+        options, why = price_options(body, asks, platform, terms) if len(asks) > 1 else ((), None)
+        reasons = [
+            why,
+            None if options else conditions_outside_brief(body, asks, terms),
+            foreign_currency(asks, currency),
+        ]
+        reading["options"] = options
+        if needed := " ".join(r for r in reasons if r):
+            reading["needs_human"] = needed
+            confidence = min(confidence, NEEDS_HUMAN_CONFIDENCE)
+    return ReplyReading.model_validate({**reading, "intent": intent, "confidence": confidence})
