@@ -34,9 +34,9 @@ import pykka
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, PollMailbox, SendPending
 from dealdesk.actors.mail_pacing import SEND_UNITS, Pacer
 from dealdesk.actors.mail_receiving import Receiver
-from dealdesk.errors import UpstreamError
+from dealdesk.actors.mail_records import audit_entry, held_text, outgoing
+from dealdesk.errors import InvalidInput, UpstreamError
 from dealdesk.integrations.gmail import (
-    OutgoingEmail,
     SendInDoubt,
     SendRefused,
     build_message,
@@ -52,7 +52,6 @@ from dealdesk.store import (
     AppendAudit,
     AuditKind,
     ClaimOutbox,
-    Direction,
     OutboxRecord,
     OutboxStatus,
     UpdateOutbox,
@@ -75,6 +74,8 @@ __all__ = ["Mailroom", "mailroom_spec"]
 BATCH = 25  # emails claimed, then recorded, per commit
 SETTLE_WINDOW = timedelta(minutes=15)  # how far around an uncertain send Sent is searched
 _WAITING = (OutboxStatus.PENDING, OutboxStatus.HELD, OutboxStatus.IN_DOUBT)
+# What may have been sent and is settled by reading the mailbox (never by sending blind).
+_UNSETTLED = (OutboxStatus.SENDING, OutboxStatus.IN_DOUBT, OutboxStatus.HELD)
 
 
 @dataclass
@@ -130,8 +131,9 @@ class Mailroom(BaseActor):
         for sent_at in self.store.reader().run(sent_since_query(self.address, now - timedelta(1))):
             self.pacer.sent(parse_iso(sent_at))
         self.receiver = Receiver(self)
-        # Recovery order: what may have been sent is settled before anything is sent.
-        for stuck in (OutboxStatus.SENDING, OutboxStatus.IN_DOUBT):
+        # Recovery order: what may have been sent is settled before anything is sent; a held
+        # email is read for again (it is only ever sent if the mailbox shows it absent).
+        for stuck in (OutboxStatus.SENDING, OutboxStatus.IN_DOUBT, OutboxStatus.HELD):
             for record in self.store.reader().outbox(status=stuck.value, mailbox=self.address):
                 self.settle(record)
         self.actor_ref.tell(PollMailbox(scheduled=True))  # then every gmail_poll_s
@@ -194,8 +196,25 @@ class Mailroom(BaseActor):
         reader = self.store.reader()
         barred = [r for r in due if reader.is_do_not_contact(r.recipient)]
         for record in barred:
-            self._cancel(record)
-        wanted = [r for r in due if r not in barred]
+            self._never_sent(
+                record, OutboxStatus.CANCELLED, "do not contact", was=OutboxStatus.PENDING
+            )
+        # Each message is built before anything is claimed: one that cannot be built (a bad
+        # address or Message-ID) fails alone, and never leaves its batch stuck in ``sending``.
+        built: dict[str, str] = {}
+        for record in due:
+            if record in barred:
+                continue
+            try:
+                built[record.message_id] = raw_of(
+                    build_message(outgoing(record, self.address, self.ctx.clock.now()))
+                )
+            except InvalidInput as exc:
+                self.log.warning("email_unsendable", message_id=record.message_id, error=str(exc))
+                self._never_sent(
+                    record, OutboxStatus.FAILED, f"not sendable: {exc}", was=OutboxStatus.PENDING
+                )
+        wanted = [r for r in due if r.message_id in built]
         if not wanted:
             return 0
         claims = self.store.commit(*(ClaimOutbox(r.message_id) for r in wanted))
@@ -204,7 +223,7 @@ class Mailroom(BaseActor):
         doubtful: list[OutboxRecord] = []
         for index, record in enumerate(claimed):
             now = self.ctx.clock.now()
-            raw = raw_of(build_message(self._outgoing(record, now)))
+            raw = built[record.message_id]
             before = self.gmail.units
             try:
                 answer = self.gmail.send(raw, record.thread_id)
@@ -235,20 +254,17 @@ class Mailroom(BaseActor):
             settled += self.settle(self.store.reader().outbox(message_id=record.message_id)[0])
         return len(sent) + settled
 
-    def _cancel(self, record: OutboxRecord) -> None:
+    def _never_sent(
+        self, record: OutboxRecord, status: OutboxStatus, why: str, *, was: OutboxStatus
+    ) -> None:
+        """This email will not be sent (do-not-contact, unsendable, refused for good): recorded
+        with why, audited, and its negotiation told."""
         self.store.commit(
-            UpdateOutbox(
-                record.message_id,
-                OutboxStatus.CANCELLED,
-                error="do not contact",
-                expect=(OutboxStatus.PENDING,),
-            ),
-            self._audit(AuditKind.EMAIL_SKIPPED, record, reason="do_not_contact"),
+            UpdateOutbox(record.message_id, status, error=why[:300], expect=(was,)),
+            self._audit(AuditKind.EMAIL_SKIPPED, record, reason=why[:300]),
         )
-        self._tell_campaign(
-            record,
-            EmailFailed(record.negotiation_id, record.message_id, "do not contact", final=True),
-        )
+        failed = EmailFailed(record.negotiation_id, record.message_id, why[:300], final=True)
+        self._tell_campaign(record, failed)
 
     def _unclaim(self, records: list[OutboxRecord]) -> None:
         if records:
@@ -258,19 +274,6 @@ class Mailroom(BaseActor):
                     for r in records
                 )
             )
-
-    def _outgoing(self, record: OutboxRecord, now: datetime) -> OutgoingEmail:
-        return OutgoingEmail(
-            from_addr=self.address,
-            to=record.recipient,
-            subject=record.subject,
-            message_id=record.message_id,
-            date=now,
-            text=record.rendered,
-            html=record.html,
-            in_reply_to=record.in_reply_to,
-            references=record.references,
-        )
 
     def _refused(self, record: OutboxRecord, refused: SendRefused, now: datetime) -> int:
         self.stats.refused += 1
@@ -290,21 +293,7 @@ class Mailroom(BaseActor):
                 )
             )
             return 0
-        self.store.commit(
-            UpdateOutbox(
-                record.message_id,
-                OutboxStatus.FAILED,
-                error=str(refused)[:300],
-                expect=(OutboxStatus.SENDING,),
-            ),
-            self._audit(
-                AuditKind.EMAIL_SKIPPED, record, reason="refused", error=str(refused)[:300]
-            ),
-        )
-        self._tell_campaign(
-            record,
-            EmailFailed(record.negotiation_id, record.message_id, str(refused)[:300], final=True),
-        )
+        self._never_sent(record, OutboxStatus.FAILED, str(refused), was=OutboxStatus.SENDING)
         return 0
 
     def settle(self, record: OutboxRecord) -> int:
@@ -328,21 +317,17 @@ class Mailroom(BaseActor):
                     record.message_id,
                     OutboxStatus.HELD,
                     error=f"could not confirm: {exc}"[:300],
-                    expect=(OutboxStatus.SENDING, OutboxStatus.IN_DOUBT),
+                    expect=_UNSETTLED,
                 )
             )
-            self.alert(
-                f':hourglass: An email to {record.recipient} ("{record.subject}") may or may '
-                f"not have been sent, and Gmail could not be read to tell. It is held, not "
-                f"resent. Message-ID {record.message_id}."
-            )
+            self.alert(held_text(record))
             return 0
         self.stats.settled += 1
         if found:
             self._record_sent(
                 [(record, found[0], thread_id)],
                 how="settled",
-                expect=(OutboxStatus.SENDING, OutboxStatus.IN_DOUBT),
+                expect=_UNSETTLED,
             )
             return 1
         self.store.write(
@@ -350,7 +335,7 @@ class Mailroom(BaseActor):
                 record.message_id,
                 OutboxStatus.PENDING,
                 error="not in the mailbox after an uncertain send",
-                expect=(OutboxStatus.SENDING, OutboxStatus.IN_DOUBT),
+                expect=_UNSETTLED,
             )
         )
         self.actor_ref.tell(SendPending())  # provably absent: it goes out (once) after all
@@ -397,21 +382,7 @@ class Mailroom(BaseActor):
             )
 
     def _audit(self, kind: AuditKind, record: OutboxRecord, **metadata: Any) -> AppendAudit:
-        return AppendAudit(
-            kind,
-            campaign_id=record.campaign_id,
-            influencer_email=record.recipient,
-            thread_id=metadata.get("thread"),
-            direction=Direction.SENT if kind is AuditKind.EMAIL_SENT else None,
-            email_body=record.rendered if kind is AuditKind.EMAIL_SENT else None,
-            metadata={
-                "message_id": record.message_id,
-                "negotiation_id": record.negotiation_id,
-                "subject": record.subject,
-                "mailbox": self.address,
-                **metadata,
-            },
-        )
+        return audit_entry(kind, record, self.address, **metadata)
 
     def _tell_campaign(self, record: OutboxRecord, message: object) -> None:
         campaign_id = record.campaign_id

@@ -19,7 +19,10 @@ email come from the templated writer (``domain.writer``); the numbers are the de
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
+
+import pykka
 
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived, SendPending
 from dealdesk.actors.negotiator_messages import AgreementReached, Begin, NegotiationMoved
@@ -70,8 +73,6 @@ from dealdesk.store import CancelReminder as CancelStoredReminder
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    import pykka
 
     from dealdesk.domain import Decision, Event
     from dealdesk.runtime.context import RuntimeContext
@@ -250,8 +251,8 @@ class Negotiator(BaseActor):
         self.negotiation = after
         self.row = self.store.reader().negotiation(self.nid)
         self._carry_out(after, decision)
-        if self.supervisor is not None and after.state is not before.state:
-            self.supervisor.tell(NegotiationMoved(self.nid, after.state.value))
+        if after.state is not before.state:
+            self._tell_supervisor(NegotiationMoved(self.nid, after.state.value))
         return after.state.value
 
     def _ignored(self, event: Event, why: str) -> list[StoreOp[Any]]:
@@ -364,12 +365,16 @@ class Negotiator(BaseActor):
                     name = after.influencer.name
                     self.tell_team(f"*{after.campaign.client}* · {name}: {summary}")
                 case RecordAgreement(terms=terms, cpm=cpm):
-                    if self.supervisor is not None:
-                        self.supervisor.tell(
-                            AgreementReached(self.nid, str(terms.amount), str(cpm))
-                        )
+                    self._tell_supervisor(AgreementReached(self.nid, str(terms.amount), str(cpm)))
                 case _:
                     pass
+
+    def _tell_supervisor(self, message: object) -> None:
+        """After the step committed: a supervisor that is stopping learns it from the store at
+        its next start, so its absence is no failure of this step."""
+        if self.supervisor is not None:
+            with contextlib.suppress(pykka.ActorDeadError):
+                self.supervisor.tell(message)
 
     def state_name(self) -> str:
         return self.negotiation.state.value if self.negotiation else "not_started"

@@ -25,7 +25,7 @@ import pykka
 import structlog
 
 from dealdesk.runtime.loop import LoopAsk
-from dealdesk.runtime.mailbox import drain, queued
+from dealdesk.runtime.mailbox import drain, fail_waiting, queued
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -124,7 +124,10 @@ class BaseActor(pykka.ThreadingActor):
             try:
                 self.parent.tell(ChildFailed(self.actor_id, self.actor_ref, repr(exc), pending))
             except pykka.ActorDeadError:
+                # Nobody will restart this actor: whoever waits on it (a stop request included)
+                # is answered now, not left to time out.
                 self.log.warning("parent_gone", error=repr(exc))
+                fail_waiting(pending, lambda: pykka.ActorDeadError(f"{self.actor_id} stopped"))
 
     # -- snapshots ------------------------------------------------------------------------------
 

@@ -12,7 +12,14 @@ from dealdesk.actors.mail_messages import EmailFailed, EmailSent
 from dealdesk.integrations.gmail import OutgoingEmail, build_message, raw_of
 from dealdesk.runtime.actor import DumpState
 from dealdesk.sandbox.base import Fault
-from dealdesk.store import STORE, AddDoNotContact, ClaimOutbox, EmailPriority, OutboxStatus
+from dealdesk.store import (
+    STORE,
+    AddDoNotContact,
+    ClaimOutbox,
+    EmailPriority,
+    InsertOutbox,
+    OutboxStatus,
+)
 from tests.support.mail_rig import MailRig
 
 MAYA = "maya@glowwithmaya.example"
@@ -73,8 +80,10 @@ def test_a_send_gmail_may_have_acted_on_is_found_in_the_mailbox_not_sent_again(r
     assert rig.gmail.count_sent(mid) == 1
     row = status_of(rig, mid)
     assert (row.status, row.attempts) == ("sent", 1)
-    assert rig.rows("SELECT json_extract(metadata, '$.confirmed_by') FROM audit_log "
-                    "WHERE event_type = 'email_sent'") == [("settled",)]  # fmt: skip
+    assert rig.rows(
+        "SELECT json_extract(metadata, '$.confirmed_by') FROM audit_log "
+        "WHERE event_type = 'email_sent'"
+    ) == [("settled",)]
 
 
 def test_a_send_that_failed_before_gmail_stored_it_is_sent_once_after_reading_shows_it_absent(
@@ -107,8 +116,14 @@ def test_when_the_mailbox_cannot_be_read_an_uncertain_send_is_held_and_the_team_
 def test_an_email_left_sending_by_a_crash_is_settled_at_start_up_without_a_second_send(rig):
     [mid] = rig.queue()
     rig.ctx[STORE].write(ClaimOutbox(mid))  # claimed: the request was on its way...
-    email = OutgoingEmail(from_addr="deals@agency.example", to=MAYA, subject="Collaboration",
-                          message_id=mid, date=datetime.now(UTC), text="Hi! We offer $1,000.")  # fmt: skip
+    email = OutgoingEmail(
+        from_addr="deals@agency.example",
+        to=MAYA,
+        subject="Collaboration",
+        message_id=mid,
+        date=datetime.now(UTC),
+        text="Hi! We offer $1,000.",
+    )
     client = rig.client()
     client.send(raw_of(build_message(email)), None)  # ...Gmail stored it; then kill -9
     client.close()
@@ -118,9 +133,20 @@ def test_an_email_left_sending_by_a_crash_is_settled_at_start_up_without_a_secon
 
 
 def test_a_rate_limit_pauses_the_mailbox_and_the_email_waits_in_the_outbox(rig):
-    rig.gmail.inject(Fault(operation="send", status=429, headers={"Retry-After": "120"},
-                           body={"error": {"code": 429, "message": "Too many", "errors": [
-                               {"reason": "rateLimitExceeded", "message": "Too many"}]}}))  # fmt: skip
+    rig.gmail.inject(
+        Fault(
+            operation="send",
+            status=429,
+            headers={"Retry-After": "120"},
+            body={
+                "error": {
+                    "code": 429,
+                    "message": "Too many",
+                    "errors": [{"reason": "rateLimitExceeded", "message": "Too many"}],
+                }
+            },
+        )
+    )
     rig.start_mailroom()
     [mid] = rig.queue()
     assert rig.send() == 0
@@ -178,3 +204,39 @@ def test_nobody_on_the_do_not_contact_list_is_emailed(rig):
     [event] = rig.handed()
     assert isinstance(event, EmailFailed)
     assert event.final
+
+
+def test_an_email_that_cannot_be_built_fails_alone_and_its_batch_still_goes(rig):
+    [first] = rig.queue()
+    rig.ctx[STORE].write(
+        InsertOutbox(
+            "<bad:@x@y>",
+            rig.nid(),
+            MAYA,
+            "S",
+            "R",
+            campaign_id="86abc",
+            mailbox="deals@agency.example",
+        )
+    )
+    [last] = rig.queue()
+    rig.start_mailroom()
+    rig.send()
+    assert {status_of(rig, m).status for m in (first, last)} == {"sent"}
+    assert status_of(rig, "<bad:@x@y>").status == "failed"
+    failed = [m for m in rig.handed() if isinstance(m, EmailFailed)]
+    assert [f.message_id for f in failed] == ["<bad:@x@y>"]
+
+
+def test_a_held_email_is_read_for_again_at_start_up_and_never_sent_blind(rig):
+    rig.gmail.inject(Fault(operation="send", status=500, apply_first=True))
+    rig.gmail.inject(Fault(operation="messages", status=503, times=10))
+    rig.start_mailroom()
+    [mid] = rig.queue()
+    rig.send()
+    assert status_of(rig, mid).status == OutboxStatus.HELD
+    rig.stop_mailroom()
+    rig.gmail.clear_faults()  # Gmail can be read again
+    rig.start_mailroom()
+    assert status_of(rig, mid).status == "sent"
+    assert rig.gmail.count_sent(mid) == 1
