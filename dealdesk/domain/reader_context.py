@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from dealdesk.domain.amounts import FoundAmount, find_amounts
+from dealdesk.domain.negotiation import HistoryKind
 from dealdesk.domain.quoting import html_to_text, looks_like_html, own_words
 from dealdesk.domain.reading import ThreadMessage
 
@@ -151,8 +152,6 @@ def signature_of(text: str) -> str:
 
 def thread_of(negotiation: Negotiation) -> tuple[ThreadMessage, ...]:
     """The negotiation's earlier messages: our emails (their text, else the terms) and replies."""
-    from dealdesk.domain.negotiation import HistoryKind  # noqa: PLC0415 - negotiation imports reading
-
     messages: list[ThreadMessage] = []
     for entry in negotiation.history:
         if entry.kind is HistoryKind.REPLY:
