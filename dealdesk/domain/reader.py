@@ -324,7 +324,8 @@ def read_reply(
         "questions": _questions(body),
         "text": body,
     }
-    busy = asks or signals["accept"] or signals["decline"] or signals["needs_more"]
+    # A real answer written while away is read as the answer; an auto-reply asks nothing.
+    busy = asks or signals["accept"] or signals["decline"] or signals["needs_more"] or "?" in flat
     worths = [_worth(a, mentions) for a in asks]
     price = _price_intent(asks, worths, asked, reference, signals)
     if not flat:

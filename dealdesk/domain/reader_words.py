@@ -61,7 +61,10 @@ OUT_OF_OFFICE: Final = words(
     r"\bon (?:vacation|holidays?|hols|leave|annual leave|sick leave|parental leave|"
     r"maternity leave|paternity leave|a break|sabbatical|(?:my )?honeymoon)\b",
     r"\b(?:annual|parental|maternity|paternity) leave\b",
-    r"\b(?:i'?m|i am|we'?re|we are|currently|presently) (?:away|travell?ing|offline|off grid)\b",
+    r"\b(?:currently|presently) (?:away|travell?ing|offline|off grid)\b",
+    # "I'm travelling the first week of April" is news, not an absence now.
+    r"\b(?:i'?m|i am|we'?re|we are) (?:away|travell?ing|offline|off grid)\b(?=[^.!?]{0,20}"
+    r"\b(?:at the moment|right now|currently|until|till|til|through|thru|this week|today))",
     r"\bi'?m off (?:until|till|til|work|sick)\b",
     r"\b(?:away|travell?ing|on (?:a )?shoot|on set|on location|on tour|on the road|filming|"
     r"offline|off grid|abroad|overseas)\b[^.!?]{0,25}\b(?:until|till|til|through|thru)\b",
@@ -142,8 +145,8 @@ _SUBJECT = (
     r"(?:that|this|it|which|all|everything|AMOUNT|price|rate|offer|number|fee|budget|figure|terms)"
 )
 ACCEPT_STRONG: Final = words(
-    _SUBJECT + r"\s+(?:(?:totally|definitely|def|really|honestly|also|still|should|would|will)\s+)?"
-    r"works?\b",
+    # "works", not "would work": a number of theirs that would work is a proposal.
+    _SUBJECT + r"\s+(?:(?:totally|definitely|def|really|honestly|also|still)\s+)?works\b",
     r"\bworks (?:for|with) (?:me|us)\b",
     r"\bworks perfectly\b",
     r"\bAMOUNT\s+it\s+is\b",
