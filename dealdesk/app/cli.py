@@ -26,8 +26,6 @@ COMMANDS: tuple[str, ...] = (
     "dealdesk.app.dump",
     "dealdesk.app.domain_commands",
     "dealdesk.app.audit_command",
-    "dealdesk.app.report_command",
-    "dealdesk.app.thread_command",
     "dealdesk.app.clickup_commands",
     "dealdesk.app.gmail_commands",
     "dealdesk.app.do_not_contact",
