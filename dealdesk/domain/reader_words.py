@@ -64,7 +64,8 @@ OUT_OF_OFFICE: Final = words(
     r"\b(?:currently|presently) (?:away|travell?ing|offline|off grid)\b",
     # "I'm travelling the first week of April" is news, not an absence now.
     r"\b(?:i'?m|i am|we'?re|we are) (?:away|travell?ing|offline|off grid)\b(?=[^.!?]{0,20}"
-    r"\b(?:at the moment|right now|currently|until|till|til|through|thru|this week|today))",
+    r"\b(?:at the moment|right now|currently|until|till|til|through|thru|this week|today|back|"
+    r"returning))",
     r"\bi'?m off (?:until|till|til|work|sick)\b",
     r"\b(?:away|travell?ing|on (?:a )?shoot|on set|on location|on tour|on the road|filming|"
     r"offline|off grid|abroad|overseas)\b[^.!?]{0,25}\b(?:until|till|til|through|thru)\b",
