@@ -179,16 +179,7 @@ def _from_payload(payload: Mapping[str, Any], depth: int, budget: _Budget) -> Pa
         )
     if mime_type == "message/rfc822" and not children and data and depth < _MAX_DEPTH:
         children.append(_from_message(_parse_bytes(data), depth + 1, budget))
-    return Part(
-        mime_type=mime_type,
-        headers=headers,
-        filename=filename,
-        data=data,
-        charset=info.get_content_charset(),
-        params=_params(info),
-        attachment=_is_attachment(info, filename),
-        parts=tuple(children),
-    )
+    return _part(mime_type, headers, filename, data, info, *children)
 
 
 def part_from_raw(raw: str) -> Part:
@@ -232,6 +223,18 @@ def _from_message(message: Message, depth: int, budget: _Budget) -> Part:
     else:
         decoded = message.get_payload(decode=True)
         data = decoded if isinstance(decoded, bytes) else b""
+    return _part(mime_type, headers, filename, data, info, *children)
+
+
+def _part(
+    mime_type: str,
+    headers: tuple[tuple[str, str], ...],
+    filename: str,
+    data: bytes,
+    info: Message,
+    *children: Part,
+) -> Part:
+    """One part, as both readings (Gmail's payload tree, raw RFC 2822) end up."""
     return Part(
         mime_type=mime_type,
         headers=headers,
