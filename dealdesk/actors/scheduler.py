@@ -124,11 +124,13 @@ class Scheduler(BaseActor):
         self.fired += handed
         if len(due) >= BATCH:
             self.actor_ref.tell(FireDue())
-        else:
-            soonest = self.store.reader().run(next_reminder_query())
-            if soonest is not None:
-                # Due ones handed out but not taken yet are looked at again later, not in a loop.
-                self._wake(max(parse_iso(soonest), now + RECHECK))
+            return handed
+        upcoming = self.store.reader().run(next_reminder_query(after=now))
+        if upcoming is not None:
+            self._wake(parse_iso(upcoming))
+        if due:
+            # Due ones handed out but not taken yet are looked at again later, not in a loop.
+            self._wake(now + RECHECK)
         return handed
 
     def _wake(self, at: datetime) -> None:

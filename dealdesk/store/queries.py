@@ -345,11 +345,12 @@ def due_reminders_query(now: datetime, limit: int = 1000) -> Query[list[Reminder
     )
 
 
-def next_reminder_query() -> Query[str | None]:
-    """When the soonest pending reminder is due (None: none is pending)."""
+def next_reminder_query(after: datetime | None = None) -> Query[str | None]:
+    """When the soonest pending reminder (due after ``after``, if given) is due; None: none."""
     return Query(
-        "SELECT min(due_at) FROM reminders WHERE status = 'pending'",
-        (),
+        "SELECT min(due_at) FROM reminders "
+        "WHERE status = 'pending' AND (?1 IS NULL OR due_at > ?1)",
+        (None if after is None else iso_ms(after),),
         lambda rows: str(rows[0][0]) if rows and rows[0][0] is not None else None,
     )
 

@@ -71,3 +71,12 @@ def test_a_reminder_handed_out_but_not_taken_is_handed_out_again_after_a_restart
     rig.root.ask(StopChild(SCHEDULER), timeout=10)
     start_scheduler(rig)
     assert fired(rig) == ["r4", "r5", "r4"]
+
+
+def test_a_reminder_due_soon_is_not_held_back_by_one_handed_out_and_not_yet_taken(rig, clock):
+    now = clock.now()
+    rig.ctx[STORE].write(AddReminder("r6", rig.nid(), "follow_up", now - timedelta(seconds=1)))
+    soon = now + timedelta(seconds=2)
+    rig.ctx[STORE].write(AddReminder("r7", rig.nid(), "follow_up", soon))
+    scheduler = start_scheduler(rig)  # r6 is handed out at once; r7 comes due in 2 s
+    assert scheduler.ask(DumpState(), timeout=10)["next_wake"] == soon.isoformat()
