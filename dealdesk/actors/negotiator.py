@@ -20,6 +20,7 @@ email come from the templated writer (``domain.writer``); the numbers are the de
 from __future__ import annotations
 
 import contextlib
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pykka
@@ -59,13 +60,16 @@ from dealdesk.store import (
     AddReminder,
     AppendAudit,
     AuditKind,
+    BudgetExceeded,
     EmailPriority,
     InboundStatus,
     InsertOutbox,
     MarkInboundDelivered,
     MarkReminderFired,
+    RecordSpend,
     SaveNegotiation,
     StoreError,
+    campaign_spend_query,
     inbound_query,
     stored_campaign,
 )
@@ -213,12 +217,33 @@ class Negotiator(BaseActor):
             self.log.warning("negotiation_not_started", event_type=type(event).__name__)
             return None
         now = self.ctx.clock.now()
-        before = self.negotiation
+        before = self._with_budget_left(self.negotiation)
         try:
             decision = decide(before, event, now)
         except IllegalTransition as exc:
             self.store.commit(*self._ignored(event, str(exc)), *([consumed] if consumed else []))
             return None
+        try:
+            return self._commit(before, event, decision, consumed)
+        except BudgetExceeded:
+            # Another negotiation of the campaign agreed first: decide again, knowing what is
+            # left now (the domain escalates, with the numbers).
+            before = self._with_budget_left(self.negotiation)
+            return self._commit(before, event, decide(before, event, now), consumed)
+
+    def _with_budget_left(self, negotiation: Negotiation) -> Negotiation:
+        """The negotiation as the campaign's budget stands now (others' agreed fees taken off)."""
+        assert self.row is not None
+        spent = self.store.reader().run(
+            campaign_spend_query(self.row.campaign_id, excluding=self.nid)
+        )
+        left = max(negotiation.campaign.budget - spent, Decimal(0))
+        return negotiation.model_copy(update={"budget_left": left})
+
+    def _commit(
+        self, before: Negotiation, event: Event, decision: Decision, consumed: StoreOp[Any] | None
+    ) -> str:
+        assert self.row is not None
         after = decision.negotiation
         ops: list[StoreOp[Any]] = [
             SaveNegotiation(
@@ -305,6 +330,14 @@ class Negotiator(BaseActor):
                 case MarkDoNotContact():
                     ops.append(AddDoNotContact(effect.email, effect.reason, "reply"))
                 case RecordAgreement():
+                    ops.append(
+                        RecordSpend(
+                            self.row.campaign_id,
+                            self.nid,
+                            effect.terms.amount,
+                            after.campaign.budget,
+                        )
+                    )
                     ops.append(
                         AppendAudit(
                             AuditKind.AGREEMENT,

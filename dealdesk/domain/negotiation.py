@@ -108,6 +108,9 @@ class Negotiation(BaseModel):
     offers: tuple[Terms, ...] = ()
     last_ask: Money | None = None
     approved_cap: Money | None = None
+    # What the campaign's budget still allows, as the runtime knows it when it decides (the
+    # agreed fees of the campaign's other negotiations subtracted); None: not limited.
+    budget_left: Money | None = None
     agreed: Terms | None = None
     follow_ups_sent: int = Field(default=0, ge=0)
     questions_answered: int = Field(default=0, ge=0)

@@ -126,6 +126,15 @@ def _agree(
     d: Draft, amount: Decimal, package: tuple[Deliverable, ...], ask: Decimal | None, why: str
 ) -> EventType:
     n = d.negotiation
+    if n.budget_left is not None and amount > n.budget_left:
+        # Budget guard: the campaign's agreed fees never exceed its budget.
+        money = format_money
+        return _escalate(
+            d,
+            f"Agreeing {money(amount)} would exceed the campaign's budget: "
+            f"{money(n.budget_left)} of {money(n.campaign.budget)} is left.",
+            ask,
+        )
     terms = d.terms(amount, deliverables=package)
     cpm = implied_cpm(amount, n.influencer.average_views, package_weight(package, n.policy.pricing))
     d.update(agreed=terms)

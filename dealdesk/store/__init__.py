@@ -88,6 +88,7 @@ from dealdesk.store.record_ops import (
     UpsertCampaign,
 )
 from dealdesk.store.schema import SCHEMA_VERSION, database_path, prepare_database
+from dealdesk.store.spend import BudgetExceeded, RecordSpend, campaign_spend_query
 
 __all__ = [
     "MAX_DELIVERY_BATCH",
@@ -102,6 +103,7 @@ __all__ = [
     "AuditFilter",
     "AuditKind",
     "AuditPage",
+    "BudgetExceeded",
     "CampaignRecord",
     "CampaignRow",
     "CampaignSource",
@@ -133,6 +135,7 @@ __all__ = [
     "RecordDeliveries",
     "RecordDelivery",
     "RecordInbound",
+    "RecordSpend",
     "ReminderRecord",
     "ReminderStatus",
     "RemoveDoNotContact",
@@ -152,6 +155,7 @@ __all__ = [
     "UpdateOutbox",
     "UpsertCampaign",
     "VersionConflict",
+    "campaign_spend_query",
     "commit_plan",
     "database_path",
     "do_not_contact_list_query",

@@ -236,8 +236,20 @@ CREATE INDEX mail_received_by_message_id ON mail_received (message_id);
 CREATE INDEX mail_received_undelivered ON mail_received (negotiation_id, received_at)
     WHERE status = 'routed';
 """
+# The campaign's spend: one row per agreement, in cents, written in the agreement's own
+# transaction by an op that refuses one taking the campaign over its budget (the writer runs one
+# transaction at a time, so two negotiations agreeing at once cannot both slip under it).
+_V3 = """
+CREATE TABLE agreements (
+    negotiation_id TEXT PRIMARY KEY,
+    campaign_id    TEXT NOT NULL,
+    amount_cents   INTEGER NOT NULL CHECK (amount_cents >= 0),
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX agreements_by_campaign ON agreements (campaign_id);
+"""
 # Append only. Index i migrates version i -> i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

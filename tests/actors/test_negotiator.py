@@ -4,6 +4,7 @@ dictates; every step committed before its effects, every email once."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from decimal import Decimal
 
@@ -28,7 +29,14 @@ from dealdesk.runtime.registry import CAMPAIGNS, campaign_name, mailroom_name
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.gmail import FakeGmail
-from dealdesk.store import STORE, CampaignSource, prepare_database, stored_campaign
+from dealdesk.store import (
+    STORE,
+    CampaignSource,
+    campaign_spend_query,
+    database_path,
+    prepare_database,
+    stored_campaign,
+)
 from tests.domain.harness import make_campaign
 
 BOX = "deals@agency.example"
@@ -109,6 +117,14 @@ class World:
         self.mailroom.ask(SendPending(), timeout=30)  # what the last steps wrote goes out
         return self.states()
 
+    def rows(self, sql, *params):
+        path = database_path(self.ctx.settings)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
     def eventually(self, condition, deadline_s=10.0):
         """True once ``condition`` holds; each try waits for the campaign actors to be idle."""
         deadline = time.monotonic() + deadline_s
@@ -186,3 +202,19 @@ def test_each_persona_ends_as_it_dictates_and_nobody_who_opted_out_hears_again(w
     to_chloe = [m for m in world.gmail.sent() if "chloe.nguyen" in str(m.recipients)]
     assert len(to_chloe) == 1  # the outreach, and nothing after her opt-out
     assert any("Sam Old" in text for text in world.team)  # the team hears of the bounce
+
+
+def test_the_campaigns_agreed_fees_never_exceed_its_budget_the_next_acceptance_escalates(world):
+    world.submit(["@glowwithmaya", "Jordan Lee"], budget="2500")
+    states = world.run_until_settled()
+    assert sorted(states.values()) == ["agreed", "escalated"]
+    spend = world.ctx[STORE].reader().run(campaign_spend_query("86abc"))
+    assert Decimal(0) < spend <= Decimal(2500)
+    [escalated] = [name for name, state in states.items() if state == "escalated"]
+    rows = world.rows(
+        "SELECT json_extract(metadata, '$.reason') FROM audit_log "
+        "WHERE event_type = 'state_transition' AND json_extract(metadata, '$.reason') LIKE '%budget%'"
+    )
+    assert rows, "the escalation says it is the budget, with the numbers"
+    assert "$2,500" in rows[-1][0]
+    assert escalated
