@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "dealdesk.app.domain_commands",
     "dealdesk.app.audit_command",
     "dealdesk.app.report_command",
+    "dealdesk.app.thread_command",
     "dealdesk.app.clickup_commands",
     "dealdesk.app.gmail_commands",
     "dealdesk.app.do_not_contact",
