@@ -45,10 +45,10 @@ from dealdesk.domain import (
     SendFailed,
     check_email,
     decide,
-    read_reply,
     start_negotiation,
 )
 from dealdesk.domain import EmailSent as DomainEmailSent
+from dealdesk.domain.reader_context import read_reply_in
 from dealdesk.domain.writer import write_email
 from dealdesk.errors import IllegalTransition
 from dealdesk.runtime.actor import BaseActor
@@ -200,9 +200,7 @@ class Negotiator(BaseActor):
         if kept is None:
             return None  # taken before (a repeat after a restart)
         text = str(kept.body.get("text") or "")
-        reading = read_reply(
-            text, platform=self.negotiation.campaign.platform, today=self.ctx.clock.now().date()
-        )
+        reading = read_reply_in(self.negotiation, text, received=self.ctx.clock.now())
         event = ReplyReceived(
             message_id=kept.message_id or f"<{gmail_id}@gmail>",
             from_address=kept.from_addr or self.negotiation.influencer.email,

@@ -87,6 +87,8 @@ def next_offer(negotiation: Negotiation) -> Decimal:
 
 def _escalation_trigger(negotiation: Negotiation, reading: ReplyReading) -> str | None:
     rules = negotiation.policy.escalation
+    if reading.needs_human:  # options or a condition outside the brief: never picked silently
+        return reading.needs_human
     if reading.legal and rules.legal:
         return "The reply uses legal language."
     if reading.hostile and rules.hostile:
