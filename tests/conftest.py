@@ -43,6 +43,18 @@ quiet_logging()
 
 
 @pytest.fixture(autouse=True)
+def _quiet_logging_again() -> Iterator[None]:
+    """A test that runs a command in-process (which configures logging for a terminal, bound to
+    pytest's captured stderr, closed after the test) must not leave that to the next test."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    quiet_logging()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests build their settings explicitly; an operator's DEALDESK_* variables must not leak in.
     for name in list(os.environ):

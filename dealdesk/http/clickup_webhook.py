@@ -173,12 +173,10 @@ class _Batcher:
             for pending, result in zip(flight.batch, results, strict=True):
                 if not pending.future.done():
                     pending.future.set_result(result)
-        except (
-            Exception
-        ) as exc:  # the commit failed (or its answer makes no sense): not acknowledged
+        except Exception as exc:  # the commit failed (or its answer makes no sense): not acked
+            self._fail(flight.batch, exc)  # first: the callers are answered whatever happens next
             if not isinstance(exc, StoreError | ConnectionError | TimeoutError):
                 log.exception("clickup_webhook_batch_answer_failed")
-            self._fail(flight.batch, exc)
         finally:
             if not flight.expired:
                 self._next(flight.ctx)
