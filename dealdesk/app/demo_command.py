@@ -22,21 +22,26 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from rich.console import Console, Group
+from rich.console import Console
 from rich.live import Live
-from rich.table import Table
-from rich.text import Text
 
 from dealdesk.app.cli import UsageError, command_parser
-from dealdesk.domain.negotiation import Negotiation
+from dealdesk.app.demo_view import (
+    REST_STATES,
+    Snapshot,
+    live_view,
+    money,
+    progress_line,
+    read_snapshot,
+    summary_table,
+)
 from dealdesk.errors import DealdeskError, LeaseHeld
 from dealdesk.runtime.settings import Service, Settings
 from dealdesk.sandbox.clickup.fake import FakeClickUp
@@ -44,19 +49,16 @@ from dealdesk.sandbox.gmail.fake import FakeGmail
 from dealdesk.sandbox.gmail.personas import Kind, Persona
 from dealdesk.sandbox.sheets.example import ROSTER_TAB
 from dealdesk.sandbox.sheets.fake import SANDBOX_SPREADSHEET_ID, FakeSheets
-from dealdesk.store import OutboxStatus, StoreReader, database_path, inbound_query
+from dealdesk.store import StoreReader, database_path
 
 if TYPE_CHECKING:
     import argparse
 
     from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
-    from rich.console import RenderableType
 
-    from dealdesk.store import NegotiationRecord
 
 __all__ = ["DEMO_POOL", "register"]
 
-REST_STATES = frozenset({"agreed", "declined", "stopped", "failed", "escalated", "stale"})
 DEFAULT_INFLUENCERS = 12
 DEFAULT_TIMEOUT_S = 110.0
 BUDGET_PER_INFLUENCER = Decimal(2000)
@@ -114,6 +116,8 @@ DEMO_POOL: tuple[DemoInfluencer, ...] = (
     DemoInfluencer("@lenaortiz", "lena@ortiz.example", persona=Persona(
         "lena@ortiz.example", Kind.COUNTERS, "Lena Ortiz", Decimal(800), Decimal(1500))),
 )
+# The pool's order, for the tables.
+ORDER = {influencer.address: n for n, influencer in enumerate(DEMO_POOL)}
 # fmt: on
 
 
@@ -259,199 +263,6 @@ def _submit(system: Any, name: str, fields: dict[str, Any]) -> str:
     return str(task_id)
 
 
-# -- what the store says --------------------------------------------------------------------------
-
-
-@dataclass
-class Standing:
-    """One negotiation as the store has it."""
-
-    entry: str
-    name: str
-    email: str
-    state: str
-    views: int | None = None
-    agreed: Decimal | None = None
-    rounds: int = 0
-    sent: int = 0
-    received: int = 0
-
-
-@dataclass
-class Snapshot:
-    standings: list[Standing] = field(default_factory=list)
-    pending_mail: int = 0
-    campaign_status: str = ""
-    budget: Decimal | None = None
-    currency: str = "USD"
-
-    @property
-    def by_state(self) -> Counter[str]:
-        return Counter(s.state for s in self.standings)
-
-    @property
-    def sent(self) -> int:
-        return sum(s.sent for s in self.standings)
-
-    @property
-    def received(self) -> int:
-        return sum(s.received for s in self.standings)
-
-    @property
-    def at_rest(self) -> bool:
-        return all(s.state in REST_STATES for s in self.standings)
-
-    @property
-    def spend(self) -> Decimal:
-        return sum((s.agreed for s in self.standings if s.agreed is not None), Decimal(0))
-
-
-def _standing(record: NegotiationRecord, sent: Counter[str], received: Counter[str]) -> Standing:
-    standing = Standing(
-        entry=record.influencer_name,
-        name=record.influencer_name,
-        email=record.influencer_email or "",
-        state=record.state,
-        sent=sent[record.negotiation_id],
-        received=received[record.negotiation_id],
-    )
-    data = record.data.get("negotiation") if isinstance(record.data, dict) else None
-    try:
-        negotiation = Negotiation.model_validate(data)
-    except ValueError:
-        return standing
-    standing.name = negotiation.influencer.name
-    standing.views = negotiation.influencer.average_views
-    standing.rounds = negotiation.round
-    standing.agreed = None if negotiation.agreed is None else negotiation.agreed.amount
-    return standing
-
-
-def _budget(data: Any) -> tuple[Decimal | None, str]:
-    campaign = data.get("campaign", data) if isinstance(data, dict) else {}
-    try:
-        budget = Decimal(str(campaign["budget"]))
-    except (KeyError, TypeError, InvalidOperation):
-        return None, "USD"
-    return budget, str(campaign.get("currency") or "USD")
-
-
-def read_snapshot(reader: StoreReader, campaign_id: str) -> Snapshot:
-    snapshot = Snapshot()
-    campaigns = reader.campaigns(campaign_id)
-    if campaigns:
-        snapshot.campaign_status = campaigns[0].status
-        snapshot.budget, snapshot.currency = _budget(campaigns[0].data)
-    outbox = reader.outbox()
-    sent = Counter(m.negotiation_id for m in outbox if m.status == OutboxStatus.SENT.value)
-    snapshot.pending_mail = sum(
-        1 for m in outbox if m.status in {OutboxStatus.PENDING.value, OutboxStatus.SENDING.value}
-    )
-    received = Counter(m.negotiation_id for m in reader.run(inbound_query()) if m.negotiation_id)
-    order = {i.address: n for n, i in enumerate(DEMO_POOL)}
-    records = reader.negotiations(campaign_id)
-    standings = [_standing(r, sent, received) for r in records]
-    snapshot.standings = sorted(standings, key=lambda s: (order.get(s.email, len(order)), s.name))
-    return snapshot
-
-
-# -- showing it -----------------------------------------------------------------------------------
-
-
-def _money(amount: Decimal | None, currency: str = "USD") -> str:
-    if amount is None:
-        return "-"
-    text = f"{amount:,.2f}".removesuffix(".00")
-    return f"${text}" if currency == "USD" else f"{text} {currency}"
-
-
-def _cpm(standing: Standing) -> Decimal | None:
-    if standing.agreed is None or not standing.views:
-        return None
-    return (standing.agreed / Decimal(standing.views) * 1000).quantize(Decimal("0.01"))
-
-
-_STATE_STYLE = {
-    "agreed": "green",
-    "declined": "yellow",
-    "stopped": "magenta",
-    "failed": "red",
-    "escalated": "bold yellow",
-    "stale": "dim",
-}
-
-
-def _states_line(snapshot: Snapshot) -> str:
-    counts = snapshot.by_state
-    return ", ".join(f"{state} {count}" for state, count in sorted(counts.items())) or "starting"
-
-
-def _progress_line(snapshot: Snapshot, elapsed: float) -> str:
-    rest = sum(1 for s in snapshot.standings if s.state in REST_STATES)
-    return (
-        f"[{elapsed:5.1f}s] {rest}/{len(snapshot.standings)} at rest | {_states_line(snapshot)}"
-        f" | emails out {snapshot.sent}, replies in {snapshot.received}"
-    )
-
-
-def _live_view(snapshot: Snapshot, kinds: dict[str, str], elapsed: float, timeout: float) -> Any:
-    table = Table(title="dealdesk demo: negotiations", title_justify="left", expand=False)
-    for column in ("influencer", "persona", "state", "round", "out", "in", "rate"):
-        table.add_column(column, justify="right" if column in {"round", "out", "in"} else "left")
-    for s in snapshot.standings:
-        style = _STATE_STYLE.get(s.state, "cyan")
-        table.add_row(
-            s.name,
-            kinds.get(s.email, ""),
-            Text(s.state, style=style),
-            str(s.rounds),
-            str(s.sent),
-            str(s.received),
-            _money(s.agreed, snapshot.currency),
-        )
-    rest = sum(1 for s in snapshot.standings if s.state in REST_STATES)
-    status = Text.assemble(
-        ("by state: ", "bold"),
-        _states_line(snapshot),
-        "\n",
-        ("emails out ", "bold"),
-        str(snapshot.sent),
-        ("  replies in ", "bold"),
-        str(snapshot.received),
-        ("  at rest ", "bold"),
-        f"{rest}/{len(snapshot.standings)}",
-        ("  elapsed ", "bold"),
-        f"{elapsed:.1f}s (timeout {timeout:g}s)",
-    )
-    parts: list[RenderableType] = [table, status]
-    return Group(*parts)
-
-
-def summary_table(snapshot: Snapshot, kinds: dict[str, str]) -> Table:
-    table = Table(title="dealdesk demo: outcome", title_justify="left")
-    table.add_column("influencer")
-    table.add_column("persona")
-    table.add_column("outcome")
-    table.add_column("rate", justify="right")
-    table.add_column("CPM", justify="right")
-    table.add_column("rounds", justify="right")
-    table.add_column("out", justify="right")
-    table.add_column("in", justify="right")
-    for s in snapshot.standings:
-        cpm = _cpm(s)
-        table.add_row(
-            s.name,
-            kinds.get(s.email, ""),
-            Text(s.state, style=_STATE_STYLE.get(s.state, "cyan")),
-            _money(s.agreed, snapshot.currency),
-            "-" if cpm is None else _money(cpm, snapshot.currency),
-            str(s.rounds),
-            str(s.sent),
-            str(s.received),
-        )
-    return table
-
-
 # -- the command ----------------------------------------------------------------------------------
 
 
@@ -483,8 +294,8 @@ def _watch(
         with Live(console=console, refresh_per_second=4, transient=False) as live:
             while True:
                 elapsed = time.monotonic() - started
-                snapshot = read_snapshot(reader, campaign_id)
-                live.update(_live_view(snapshot, kinds, elapsed, timeout))
+                snapshot = read_snapshot(reader, campaign_id, ORDER)
+                live.update(live_view(snapshot, kinds, elapsed, timeout))
                 if done(snapshot):
                     return True, elapsed
                 if elapsed >= timeout:
@@ -493,10 +304,10 @@ def _watch(
     last_line, last_at = "", float("-inf")
     while True:
         elapsed = time.monotonic() - started
-        snapshot = read_snapshot(reader, campaign_id)
-        line = _progress_line(snapshot, 0).partition("] ")[2]
+        snapshot = read_snapshot(reader, campaign_id, ORDER)
+        line = progress_line(snapshot, 0).partition("] ")[2]
         if line != last_line or elapsed - last_at >= PLAIN_EVERY_S:
-            print(_progress_line(snapshot, elapsed), flush=True)
+            print(progress_line(snapshot, elapsed), flush=True)
             last_line, last_at = line, elapsed
         if done(snapshot):
             return True, elapsed
@@ -569,7 +380,7 @@ def demo(args: argparse.Namespace) -> int:
     if not campaign_id:
         return 1
     with StoreReader(database_path(settings)) as final_reader:
-        snapshot = read_snapshot(final_reader, campaign_id)
+        snapshot = read_snapshot(final_reader, campaign_id, ORDER)
     _print_summary(console, snapshot, kinds, settings, completed=completed, elapsed=elapsed)
     return 0 if completed else 1
 
@@ -593,11 +404,11 @@ def _print_summary(
     budget = snapshot.budget
     share = f" ({snapshot.spend / budget:.0%})" if budget else ""
     console.print(
-        f"Spend: {_money(snapshot.spend, snapshot.currency)} agreed with {len(agreed)}"
-        f" influencer(s), against a budget of {_money(budget, snapshot.currency)}{share}."
+        f"Spend: {money(snapshot.spend, snapshot.currency)} agreed with {len(agreed)}"
+        f" influencer(s), against a budget of {money(budget, snapshot.currency)}{share}."
     )
     if budget is not None and snapshot.spend > budget:
-        over = _money(snapshot.spend - budget, snapshot.currency)
+        over = money(snapshot.spend - budget, snapshot.currency)
         console.print(f"[bold red]Over budget by {over}.[/]")
     if completed:
         console.print(f"Every negotiation came to rest in {elapsed:.1f} s.")
