@@ -25,7 +25,9 @@ from dealdesk.domain.reading import (
 )
 from dealdesk.domain.vocabulary import Extra
 from tests.domain.harness import at_awaiting
-from tests.domain.reply_corpus import HELD_OUT, HELD_OUT_2, IN_CONTEXT, OUR_QUOTE, InContext
+from tests.domain.reply_corpus import OUR_QUOTE
+from tests.domain.reply_corpus_context import IN_CONTEXT, InContext
+from tests.domain.reply_corpus_held_out import HELD_OUT, HELD_OUT_2
 from tests.domain.test_reader import notation
 
 D = Decimal
