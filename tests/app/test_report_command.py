@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from dealdesk.app.cli import main
 from dealdesk.domain import Deliverable, DeliverableType, State, Terms, format_money
 from dealdesk.domain.campaign import CampaignStatus
 from dealdesk.domain.money import quantize
@@ -35,24 +34,15 @@ from dealdesk.store import (
     UpdateOutbox,
 )
 from dealdesk.store.schema import DB_FILENAME
+from tests.app.conftest import run_cli
 from tests.domain.harness import make_campaign, make_influencer, make_negotiation
-from tests.support.conversation_rig import CAMPAIGN, SKIPPED, negotiated_campaign
+from tests.support.conversation_rig import CAMPAIGN, SKIPPED
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def negotiated(tmp_path_factory):
-    return negotiated_campaign(tmp_path_factory)
-
-
 def report(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(["report", *args])
-    except SystemExit as exc:  # argparse's own errors (one line, exit 2)
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "report", *args)
 
 
 def rows_of(data_dir: Path):

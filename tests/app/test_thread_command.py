@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from dealdesk.app.cli import main
 from dealdesk.app.conversations import negotiation_view
 from dealdesk.app.thread_command import render_rich
 from dealdesk.app.thread_timeline import build_timeline
@@ -50,25 +49,16 @@ from dealdesk.store import (
     UpdateOutbox,
 )
 from dealdesk.store.schema import DB_FILENAME
+from tests.app.conftest import run_cli
 from tests.domain.harness import make_campaign, make_influencer, make_negotiation
-from tests.support.conversation_rig import CAMPAIGN, negotiated_campaign
+from tests.support.conversation_rig import CAMPAIGN
 
 REPO = Path(__file__).resolve().parents[2]
 JORDAN = "jordan.lee@creatormail.example"
 
 
-@pytest.fixture(scope="module")
-def negotiated(tmp_path_factory):
-    return negotiated_campaign(tmp_path_factory)
-
-
 def thread(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(["thread", *args])
-    except SystemExit as exc:  # argparse's own errors (one line, exit 2)
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "thread", *args)
 
 
 def block(text: str) -> str:
