@@ -239,14 +239,16 @@ class FakeGmail(FakeServer):
         )
 
     def _format(self, request: web.Request) -> tuple[str, list[str]] | web.Response:
+        """The shape a read asked for (``format``, ``metadataHeaders``), or the answer refusing it
+        (no or a wrong token, an unknown format)."""
+        if (denied := self._denied(request)) is not None:
+            return denied
         fmt = request.query.get("format", "full")
         if fmt not in resources.FORMATS:
             return _invalid(f"Invalid value at 'format' ({fmt})")
         return fmt, request.query.getall("metadataHeaders", [])
 
     async def _get(self, request: web.Request) -> web.Response:
-        if (denied := self._denied(request)) is not None:
-            return denied
         shape = self._format(request)
         if isinstance(shape, web.Response):
             return shape
@@ -257,8 +259,6 @@ class FakeGmail(FakeServer):
             return web.json_response(resources.message_json(stored, *shape))
 
     async def _thread(self, request: web.Request) -> web.Response:
-        if (denied := self._denied(request)) is not None:
-            return denied
         shape = self._format(request)
         if isinstance(shape, web.Response):
             return shape
