@@ -103,7 +103,7 @@ from dealdesk.domain.wording import (
     outreach_subject,
     thread_subject,
 )
-from dealdesk.domain.writer import DEFAULT_SENDER, write_email, write_holding_reply
+from dealdesk.domain.writer import DEFAULT_SENDER, write_email
 
 __all__ = [
     "CENT",
@@ -209,5 +209,4 @@ __all__ = [
     "their_ask",
     "thread_subject",
     "write_email",
-    "write_holding_reply",
 ]

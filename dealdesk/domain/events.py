@@ -69,6 +69,7 @@ class EmailPurpose(StrEnum):
     CONFIRMATION = "confirmation"
     EXIT = "exit"
     CLOSING = "closing"  # we stopped the negotiation (campaign cancelled, team decision)
+    HOLDING = "holding"  # escalated: a person will get back to them; no amount
 
 
 class ReminderKind(StrEnum):

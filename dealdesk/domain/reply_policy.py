@@ -7,7 +7,8 @@ Rules, in order (the first that applies wins):
    as a reply, so follow-ups still run out.
 3. Unless a human cleared this reply: legal or hostile language, a reading below the confidence
    floor, an unclear intent, a talent manager (if configured), deliverables outside the brief ->
-   escalate.
+   escalate. Every escalation tells them, once, that a person will get back to them (a holding
+   reply, no amount) — except after legal or hostile words, where a person chooses every word.
 4. Decline -> thank them and close, tell the team.
 5. Question -> answer it restating our current terms (at most ``max_questions`` times).
 6. Price: their ask (their total for the package; per-item and line prices are summed over the
@@ -33,6 +34,7 @@ from dealdesk.domain.amounts import AmountBasis
 from dealdesk.domain.effects import MarkDoNotContact, RecordAgreement, TeamTopic
 from dealdesk.domain.events import EmailPurpose, EventType
 from dealdesk.domain.money import format_money, quantize
+from dealdesk.domain.negotiation import HistoryKind
 from dealdesk.domain.pricing import implied_cpm, package_weight
 from dealdesk.domain.reading import Intent, ReplyReading
 from dealdesk.domain.rules import AskAboveCap, ManagerHandling
@@ -110,10 +112,20 @@ def _escalation_trigger(negotiation: Negotiation, reading: ReplyReading) -> str 
     return None
 
 
-def _escalate(d: Draft, why: str, ask: Decimal | None = None) -> EventType:
+def _escalate(d: Draft, why: str, ask: Decimal | None = None, *, hold: bool = True) -> EventType:
+    """To a human, with the numbers; they hear from us that someone will get back to them (a
+    holding reply, no amount) unless ``hold`` is off (legal or hostile words: a person chooses
+    every word) or our last email already was one."""
     n = d.negotiation
     d.because(why)
     d.note(f"Escalated: {why}")
+    if hold and _last_email_purpose(n) is not EmailPurpose.HOLDING:
+        d.email(
+            EmailPurpose.HOLDING,
+            terms=None,
+            reason="Tell them a person is looking at their reply; no amount.",
+            report_sent=False,
+        )
     d.notify(
         TeamTopic.ESCALATED,
         f"{n.influencer.name} ({n.campaign.client}) needs a human: {why}",
@@ -122,6 +134,11 @@ def _escalate(d: Draft, why: str, ask: Decimal | None = None) -> EventType:
         cap=n.effective_cap,
     )
     return EventType.POLICY_ESCALATE
+
+
+def _last_email_purpose(n: Negotiation) -> EmailPurpose | None:
+    queued = (e.purpose for e in reversed(n.history) if e.kind is HistoryKind.EMAIL_QUEUED)
+    return next(queued, None)
 
 
 def _agree(
@@ -220,7 +237,8 @@ def judge_reply(d: Draft, reading: ReplyReading, *, cleared: bool) -> EventType:
         d.notify(TeamTopic.UNSUBSCRIBED, f"{n.influencer.name} asked not to be contacted again.")
         return EventType.POLICY_UNSUBSCRIBE
     if not cleared and (why := _escalation_trigger(n, reading)) is not None:
-        return _escalate(d, why, their_ask(reading, n.plan.deliverables)[0])
+        ask = their_ask(reading, n.plan.deliverables)[0]
+        return _escalate(d, why, ask, hold=not (reading.legal or reading.hostile))
     rules = n.policy.escalation
     if reading.manager and rules.talent_manager is ManagerHandling.NOTIFY and not n.manager_noted:
         d.update(manager_noted=True)

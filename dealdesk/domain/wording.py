@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from dealdesk.domain.amounts import find_amounts
 from dealdesk.domain.campaign import DeliverableType, Platform
 from dealdesk.domain.email_check import email_amount_problems
+from dealdesk.domain.events import EmailPurpose
 from dealdesk.domain.money import quantize
 from dealdesk.domain.reading import QuestionTopic
 
@@ -350,6 +351,8 @@ def check_email(
 ) -> list[str]:
     """Every reason ``written`` must not go out as ``email`` (``None``: an email that decides
     no amount, such as a holding reply); empty when it may."""
+    if email is not None and email.purpose is EmailPurpose.HOLDING:
+        email = None  # a holding reply decides no amount, whatever it carries
     problems: list[str] = []
     if not written.subject.strip() or "\n" in written.subject or "\r" in written.subject:
         problems.append("the subject is empty or not one line")

@@ -49,19 +49,16 @@ if TYPE_CHECKING:
 
     from dealdesk.domain.effects import SendEmail, Terms
 
-__all__ = ["DEFAULT_SENDER", "HOLDING", "write_email", "write_holding_reply"]
+__all__ = ["DEFAULT_SENDER", "write_email"]
 
 DEFAULT_SENDER: Final = "The partnerships team"
-# The purpose of a holding reply (sent while a human looks at their reply). It is not yet an
-# ``EmailPurpose`` member; ``write_email`` words it the day it becomes one.
-HOLDING: Final = "holding"
 _NEEDS_TERMS: Final = frozenset({"outreach", "counter", "confirmation"})
 
 
 @dataclass(frozen=True)
 class _Context:
     negotiation: Negotiation
-    effect: SendEmail | None
+    effect: SendEmail
     purpose: str
     sender_name: str
     agency: str | None
@@ -79,7 +76,7 @@ class _Context:
 
     @property
     def terms(self) -> Terms | None:
-        return self.effect.terms if self.effect is not None else None
+        return self.effect.terms
 
     def money(self, amount: Decimal) -> str:
         terms = self.terms
@@ -135,7 +132,7 @@ def _sign_off(ctx: _Context) -> str:
 
 
 def _answers(ctx: _Context, *, skip: frozenset[QuestionTopic] = frozenset()) -> list[str]:
-    topics = ctx.effect.answer_topics if ctx.effect is not None else ()
+    topics = ctx.effect.answer_topics
     brief = ctx.brief()
     return [topic_answer(brief, topic) for topic in dict.fromkeys(topics) if topic not in skip]
 
@@ -185,7 +182,7 @@ def _counter(ctx: _Context) -> list[str]:
     close = (
         "This is our final offer for this campaign: it is the most we are able to do, and we "
         "would be really glad to have you on board."
-        if ctx.effect is not None and ctx.effect.final_offer
+        if ctx.effect.final_offer
         else "We hope this works for you; just reply to let us know."
     )
     return [
@@ -200,7 +197,7 @@ def _counter(ctx: _Context) -> list[str]:
 def _answer_body(ctx: _Context) -> list[str]:
     terms = ctx.terms
     answers = _answers(ctx)
-    topics = ctx.effect.answer_topics if ctx.effect is not None else ()
+    topics = ctx.effect.answer_topics
     if answers:
         paragraphs = ["Thanks for your questions, happy to help.", *answers]
     elif terms is not None:
@@ -320,7 +317,7 @@ _BODIES: Final[dict[str, Callable[[_Context], list[str]]]] = {
     "confirmation": _confirmation,
     "exit": _exit,
     "closing": _closing,
-    HOLDING: _holding,
+    "holding": _holding,
 }
 
 
@@ -361,25 +358,6 @@ def write_email(
         negotiation=negotiation,
         effect=effect,
         purpose=effect.purpose.value,
-        sender_name=sender_name,
-        agency=agency,
-        first_subject=first_subject,
-    )
-    return _write(ctx)
-
-
-def write_holding_reply(
-    negotiation: Negotiation,
-    *,
-    sender_name: str = DEFAULT_SENDER,
-    agency: str | None = None,
-    first_subject: str | None = None,
-) -> WrittenEmail:
-    """The reply sent while a human looks at theirs: someone will get back shortly; no amount."""
-    ctx = _Context(
-        negotiation=negotiation,
-        effect=None,
-        purpose=HOLDING,
         sender_name=sender_name,
         agency=agency,
         first_subject=first_subject,

@@ -22,13 +22,11 @@ from dealdesk.domain import (
     find_amounts,
     outreach_subject,
     write_email,
-    write_holding_reply,
 )
 from dealdesk.errors import InvalidInput
 from tests.domain.harness import (
     at_awaiting,
     at_counter_sent,
-    at_escalated,
     make_campaign,
     make_influencer,
     make_negotiation,
@@ -220,13 +218,18 @@ def test_closing_after_a_stop_says_we_are_not_moving_forward_without_an_amount()
 
 
 def test_holding_reply_says_a_person_will_answer_shortly_and_carries_no_amount() -> None:
-    driver = at_escalated()
-    result = write_holding_reply(driver.negotiation)
+    driver = at_awaiting()
+    driver.reply("Thanks! Could we do it for $900 if I add a TikTok video as well?")
+    assert driver.negotiation.state is State.ESCALATED
+    effect = driver.emails()[-1]
+    assert effect.purpose is EmailPurpose.HOLDING
+    assert effect.terms is None
+    result = written(driver.negotiation, effect)
     assert "will get back to you shortly" in result.text
     assert amounts_in(result.text) == set()
     assert not re.search(r"\d", result.text)
     assert result.subject.startswith("Re: ")
-    assert check_email(result, None, driver.negotiation) == []
+    assert check_email(result, effect, driver.negotiation) == []
 
 
 def test_every_email_purpose_has_wording() -> None:

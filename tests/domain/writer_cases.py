@@ -29,7 +29,7 @@ PROPERTY = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-NO_AMOUNT = (EmailPurpose.EXIT, EmailPurpose.CLOSING)
+NO_AMOUNT = (EmailPurpose.EXIT, EmailPurpose.CLOSING, EmailPurpose.HOLDING)
 
 
 def rich_negotiation(**campaign: Any) -> Negotiation:
