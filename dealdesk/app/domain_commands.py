@@ -188,7 +188,8 @@ def _price(args: argparse.Namespace) -> int:
         "cap": str(plan.cap),
         "schedule": [str(o) for o in plan.schedule],
         "accept_up_to_after_each_offer": accept_up_to,
-        "exit_above": str((plan.cap * policy.playbook.exit_multiple).quantize(Decimal("0.01"))),
+        "exit_above": _times(plan.cap, policy.playbook.exit_multiple),
+        "escalate_above": _times(plan.cap, policy.escalation.far_above_cap),
         "opening_cpm": str(plan.opening_cpm),
         "cap_cpm": str(plan.cap_cpm),
         "running_average_cpm": (
@@ -199,3 +200,7 @@ def _price(args: argparse.Namespace) -> int:
     }
     print(json.dumps(result, indent=2))
     return 0
+
+
+def _times(cap: Decimal, factor: Decimal | None) -> str | None:
+    return None if factor is None else str((cap * factor).quantize(Decimal("0.01")))

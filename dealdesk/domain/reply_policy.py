@@ -16,7 +16,8 @@ Rules, in order (the first that applies wins):
    offer without a number is an ask of our last offer.
    - above the max-without-approval -> escalate;
    - at or below what we would offer now (the next scheduled offer) -> accept AT THEIR ASK;
-   - above ``exit_multiple`` x cap -> polite exit;
+   - above ``exit_multiple`` x cap (when the playbook sets one) -> polite exit;
+   - above ``far_above_cap`` x cap -> escalate (a holding reply tells them someone will answer);
    - above the cap with ``ask_above_cap: immediately`` -> escalate;
    - no concession left (final offer made) -> escalate (round limit) or, if a human already
      cleared it, exit politely with the final offer standing;
@@ -303,8 +304,13 @@ def _judge_price(d: Draft, reading: ReplyReading, *, cleared: bool) -> EventType
             f"Their ask {money(ask)} is at or below our next offer {money(now)}.",
         )
     multiple = n.policy.playbook.exit_multiple
-    if ask is not None and ask > cap * multiple:
+    if ask is not None and multiple is not None and ask > cap * multiple:
         return _exit(d, f"Their ask {money(ask)} is beyond {multiple}x our cap {money(cap)}.", ask)
+    far = n.policy.escalation.far_above_cap
+    if ask is not None and far is not None and ask > cap * far and not cleared:
+        return _escalate(
+            d, f"Their ask {money(ask)} is more than {far}x our cap {money(cap)}.", ask
+        )
     if (
         ask is not None
         and ask > cap

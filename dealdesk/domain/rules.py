@@ -133,8 +133,9 @@ class Playbook(BaseModel):
     # DEALDESK_STALE_AFTER; tests and the demo run in seconds): each gap after our last email.
     follow_up_gaps: tuple[timedelta, ...] = ()
     stale_gap: timedelta | None = None
-    # An ask above exit_multiple x cap is hopeless: exit politely instead of countering.
-    exit_multiple: Factor = Decimal("2.0")
+    # An ask above exit_multiple x cap is hopeless: exit politely instead of countering. Off by
+    # default: a far ask goes to a human (EscalationRules.far_above_cap), who may still want it.
+    exit_multiple: Factor | None = None
     # Answers to questions and out-of-office notes we tolerate before a human looks.
     max_questions: int = Field(default=2, ge=0, le=10)
     max_out_of_office: int = Field(default=2, ge=0, le=10)
@@ -227,6 +228,9 @@ class EscalationRules(BaseModel):
     deliverables_outside_brief: bool = True
     ask_above_max_without_approval: bool = True
     ask_above_cap: AskAboveCap = AskAboveCap.AT_ROUND_LIMIT
+    # An ask above this multiple of our cap escalates at once (with a holding reply): countering
+    # by the schedule would only insult; None counters by ask_above_cap like any other ask.
+    far_above_cap: Factor | None = Decimal("2.0")
     round_limit: bool = True
     unclear: bool = True
     talent_manager: ManagerHandling = ManagerHandling.NOTIFY

@@ -4,6 +4,8 @@ dictates; every step committed before its effects, every email once."""
 
 from __future__ import annotations
 
+import re
+
 import sqlite3
 import time
 from decimal import Decimal
@@ -192,9 +194,7 @@ def test_each_persona_ends_as_it_dictates_and_nobody_who_opted_out_hears_again(w
     states = world.run_for(["Lena Fischer", "Noah Kim", "Chloe Nguyen", "Sam Old"])
     assert states == {
         "Lena Fischer": "declined",  # declines: a polite exit
-        # Far above twice our cap: the playbook's exit_multiple closes politely (issue 11's bar
-        # asks for an escalation with a holding reply instead: the domain's next change).
-        "Noah Kim": "declined",
+        "Noah Kim": "escalated",  # far above twice our cap: a human, and a holding reply
         "Chloe Nguyen": "stopped",  # "remove me": do-not-contact, nothing more
         "Sam Old": "failed",  # bounced
     }
@@ -202,6 +202,11 @@ def test_each_persona_ends_as_it_dictates_and_nobody_who_opted_out_hears_again(w
     to_chloe = [m for m in world.gmail.sent() if "chloe.nguyen" in str(m.recipients)]
     assert len(to_chloe) == 1  # the outreach, and nothing after her opt-out
     assert any("Sam Old" in text for text in world.team)  # the team hears of the bounce
+    to_noah = [m for m in world.gmail.sent() if "noah.kim" in str(m.recipients)]
+    assert len(to_noah) == 2  # the outreach, then one holding reply with no amount
+    assert "get back to you shortly" in to_noah[-1].text
+    assert not re.search(r"\d", to_noah[-1].text.split("\n\n", 1)[1].rsplit("\n\n", 1)[0])
+    assert any("Noah Kim" in text and "needs a human" in text for text in world.team)
 
 
 def test_the_campaigns_agreed_fees_never_exceed_its_budget_the_next_acceptance_escalates(world):

@@ -23,6 +23,7 @@ from dealdesk.domain import (
     Negotiation,
     NegotiationPolicy,
     Pause,
+    Playbook,
     ReminderDue,
     ReplyReading,
     ReplyReceived,
@@ -151,10 +152,14 @@ def at_outreach_sent() -> Driver:
     return driver
 
 
-def at_awaiting() -> Driver:
-    driver = at_new()
+def at_awaiting(policy: NegotiationPolicy | None = None) -> Driver:
+    driver = Driver(make_negotiation(policy=policy))
     driver.start()
     return driver
+
+
+# A playbook that exits politely on a hopeless ask (off by default: a far ask escalates).
+EXITS_AT_2X = NegotiationPolicy(playbook=Playbook(exit_multiple=Decimal(2)))
 
 
 def at_counter_sent() -> Driver:

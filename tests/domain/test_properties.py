@@ -86,7 +86,7 @@ def negotiations(draw: st.DrawFn) -> Negotiation:
         follow_up_after_hours=tuple(draw(st.lists(st.integers(1, 200), min_size=1, max_size=3))),
         max_questions=draw(st.integers(0, 3)),
         max_out_of_office=draw(st.integers(0, 3)),
-        exit_multiple=draw(st.decimals(D("1.1"), 3, places=1)),
+        exit_multiple=draw(st.none() | st.decimals(D("1.1"), 3, places=1)),
         usage_rights_trade_from_round=draw(st.integers(2, 4)),
     )
     escalation = EscalationRules(

@@ -27,6 +27,7 @@ from dealdesk.domain import (
 )
 from dealdesk.errors import IllegalTransition
 from tests.domain.harness import (
+    EXITS_AT_2X,
     Driver,
     at_awaiting,
     at_counter_sent,
@@ -123,8 +124,8 @@ def exercised_edges() -> set[tuple[State, EventType, State]]:
         fire(driver, event_type)
         for decision in driver.decisions:
             edges.update(decision.edges)
-    for text in VERDICT_REPLIES.values():
-        driver = at_awaiting()
+    for verdict, text in VERDICT_REPLIES.items():
+        driver = at_awaiting(EXITS_AT_2X if verdict is EventType.POLICY_EXIT else None)
         driver.reply(text)
         for decision in driver.decisions:
             edges.update(decision.edges)

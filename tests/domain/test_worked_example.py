@@ -13,6 +13,7 @@ import pytest
 
 from dealdesk.domain import (
     CpmTracker,
+    EmailPurpose,
     NegotiationPolicy,
     RecordAgreement,
     SendEmail,
@@ -77,7 +78,7 @@ def test_worked_example_conversation_counters_by_the_schedule_then_escalates() -
         ("$1,100", State.AGREED, D(1100)),
         ("$1,291", State.COUNTER_SENT, D(1290)),  # just above: counter with the next offer
         ("$3,450", State.COUNTER_SENT, D(1290)),  # exactly 2 x cap: still worth a counter
-        ("$3,451", State.DECLINED, None),  # beyond 2 x cap: polite exit
+        ("$3,451", State.ESCALATED, None),  # beyond 2 x cap: a human, and a holding reply
     ],
 )
 def test_worked_example_thresholds_after_the_opening(ask: str, state: State, amount) -> None:
@@ -90,6 +91,8 @@ def test_worked_example_thresholds_after_the_opening(ask: str, state: State, amo
         assert driver.negotiation.agreed.amount == amount
     if state is State.COUNTER_SENT:
         assert counter_amounts(driver) == [amount]
+    if state is State.ESCALATED:
+        assert [e.purpose for e in driver.emails()][-1] is EmailPurpose.HOLDING
 
 
 def test_worked_example_agreement_is_confirmed_to_both_sides_with_the_real_numbers() -> None:

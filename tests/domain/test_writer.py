@@ -25,6 +25,7 @@ from dealdesk.domain import (
 )
 from dealdesk.errors import InvalidInput
 from tests.domain.harness import (
+    EXITS_AT_2X,
     at_awaiting,
     at_counter_sent,
     make_campaign,
@@ -195,7 +196,7 @@ def test_exit_after_a_decline_thanks_them_leaves_the_door_open_and_names_no_amou
 
 
 def test_exit_when_we_cannot_meet_them_names_only_our_best_and_their_ask() -> None:
-    driver = at_awaiting()
+    driver = at_awaiting(EXITS_AT_2X)
     driver.reply("My rate is $9,000.")
     effect = driver.emails()[-1]
     assert effect.purpose is EmailPurpose.EXIT
