@@ -53,18 +53,21 @@ from dealdesk.domain.machine import TRANSITIONS
 from dealdesk.domain.negotiation import TERMINAL_STATES, State
 from dealdesk.integrations.slack import messages as say
 from dealdesk.runtime.registry import ROSTER, campaign_name, negotiation_name
-from dealdesk.runtime.supervision import ChildSpec, Supervisor
+from dealdesk.runtime.supervision import ChildSpec
+from dealdesk.runtime.virtual import VirtualSupervisor
 from dealdesk.store import (
     STORE,
     AppendAudit,
     AuditKind,
     CampaignRow,
+    InboundStatus,
     SaveCampaign,
     SaveNegotiation,
     StoreError,
     Transaction,
     Unapplied,
     VersionConflict,
+    inbound_query,
     stored_campaign,
 )
 
@@ -84,7 +87,7 @@ __all__ = ["CampaignSupervisor", "campaign_supervisor_spec"]
 PAUSABLE = frozenset(state for state, event in TRANSITIONS if event is EventType.PAUSE)
 
 
-class CampaignSupervisor(Supervisor):
+class CampaignSupervisor(VirtualSupervisor):
     kind = "campaign_supervisor"
 
     def __init__(
@@ -110,12 +113,19 @@ class CampaignSupervisor(Supervisor):
     # -- runs on this actor's thread ------------------------------------------------------------
 
     def started(self) -> None:
-        self.stored = stored_campaign(self.store.reader(), self.campaign_id)
-        for row in self.store.reader().negotiations(self.campaign_id):
+        reader = self.store.reader()
+        self.stored = stored_campaign(reader, self.campaign_id)
+        for row in reader.negotiations(self.campaign_id):
             self.negotiations[row.negotiation_id] = State(row.state)
+        # Negotiations activate on demand; at start only those with work of their own: a first
+        # step not taken, or replies kept for them while nothing ran.
+        waiting = {r.negotiation_id for r in reader.run(inbound_query(status=InboundStatus.ROUTED))}
         for nid, state in self.negotiations.items():
-            self._activate(nid, state)
-        self.log.info("campaign_supervisor_started", negotiations=len(self.negotiations))
+            if state is State.NEW or nid in waiting:
+                self._activate(nid, state)
+        self.log.info(
+            "campaign_supervisor_started", negotiations=len(self.negotiations), live=self.live_count
+        )
 
     def on_stop(self) -> None:
         super().on_stop()
@@ -135,8 +145,13 @@ class CampaignSupervisor(Supervisor):
                 return self._to_negotiation(message.negotiation_id, message)
             case NegotiationMoved(negotiation_id=nid, state=state):
                 self.negotiations[nid] = State(state)
+                if State(state) in TERMINAL_STATES:
+                    self.passivate(negotiation_name(nid))  # no work left: free its thread
+                else:
+                    self.touch(negotiation_name(nid))
                 return self._maybe_completed()
             case AgreementReached(negotiation_id=nid, amount=amount):
+                self.touch(negotiation_name(nid))
                 self.agreed[nid] = Decimal(amount)
                 self.log.info(
                     "agreement",
@@ -371,21 +386,27 @@ class CampaignSupervisor(Supervisor):
         self.log.info("campaign_completed", outcomes=outcomes, spend=str(spend))
 
     def _to_negotiation(self, nid: str, message: object) -> None:
-        """Seam: mail news goes to the negotiation's actor (the Negotiator, a later issue). With
-        none running it is not lost: a reply stays ``routed`` in the store, an outcome is in the
-        outbox and the audit trail, for the negotiation to read when it activates."""
-        child = self.children.get(negotiation_name(nid))
-        if child is not None:
-            child.ref.tell(message)
+        """News for a negotiation goes to its Negotiator, activated if it was passivated. With
+        no negotiator to start it is not lost: a reply stays ``routed`` in the store, an outcome
+        is in the outbox and the audit trail, for the negotiation to read when it activates."""
+        if nid in self.negotiations and self.negotiator_spec is not None:
+            self.deliver(self.negotiator_spec(nid), message)
+            if self.negotiations[nid] in TERMINAL_STATES:
+                # A late event on an ended negotiation: recorded and ignored, then it rests again.
+                self.passivate(negotiation_name(nid))
         else:
             self.log.info(
                 "mail_kept_for_negotiation", negotiation_id=nid, event_type=type(message).__name__
             )
 
     def _activate(self, nid: str, state: State) -> None:
-        """Seam: start the negotiation's Negotiator once that actor exists (a later issue)."""
+        """Start (and wake) the negotiation's Negotiator, where it still has work."""
         if self.negotiator_spec is not None and state not in TERMINAL_STATES:
-            self.start_child(self.negotiator_spec(nid))
+            self.activate(self.negotiator_spec(nid))
+
+    @property
+    def live_count(self) -> int:
+        return len(self.children)
 
     @property
     def status(self) -> CampaignStatus | None:

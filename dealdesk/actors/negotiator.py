@@ -11,7 +11,8 @@ reminder), so a crash at any point leaves either the step done whole or not at a
 commit: the Mailroom is told to send, the Scheduler of the next reminder, the team (Slack) of
 what they must hear, and the supervisor of an agreement.
 
-Events: :class:`Begin` (outreach), the Mailroom's ``EmailSent`` / ``EmailFailed`` /
+Events: the runtime's :class:`~dealdesk.runtime.virtual.Wake` (the first step, replies kept
+while it was passivated), the Mailroom's ``EmailSent`` / ``EmailFailed`` /
 ``ReplyArrived``, the Scheduler's ``ReminderFired``. An event the state table has no edge for
 (a late event on a finished negotiation) is audited and ignored, never a crash. The words of each
 email come from the templated writer (``domain.writer``); the numbers are the decision's.
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pykka
 
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived, SendPending
-from dealdesk.actors.negotiator_messages import AgreementReached, Begin, NegotiationMoved
+from dealdesk.actors.negotiator_messages import AgreementReached, NegotiationMoved
 from dealdesk.actors.scheduler import ReminderFired, ReminderScheduled
 from dealdesk.domain import (
     CancelReminder,
@@ -43,6 +44,7 @@ from dealdesk.domain import (
     ScheduleReminder,
     SendEmail,
     SendFailed,
+    State,
     check_email,
     decide,
     start_negotiation,
@@ -54,6 +56,7 @@ from dealdesk.errors import IllegalTransition
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.registry import SCHEDULER, mailroom_name, negotiation_name
 from dealdesk.runtime.supervision import ChildSpec
+from dealdesk.runtime.virtual import Wake
 from dealdesk.store import (
     STORE,
     AddDoNotContact,
@@ -131,14 +134,18 @@ class Negotiator(BaseActor):
             self.negotiation = Negotiation.model_validate(data["negotiation"])
         else:
             self.negotiation = self._new(data)
-            if self.negotiation is not None:
-                # Never begun (new, or the process died before the outreach step committed).
-                self.actor_ref.tell(Begin())
-        # Replies kept while this negotiation had no activation reach it now, in order.
+
+    def wake(self) -> None:
+        """Just activated (its supervisor says so before anything else): take up the work this
+        negotiation owns in the store — the first step, if it was never taken (new, or the
+        process died before the outreach step committed), and replies kept while it had no
+        activation, in order."""
+        if self.negotiation is not None and self.negotiation.state is State.NEW:
+            self.step(OutreachRequested())
         for kept in self.store.reader().run(
             inbound_query(negotiation_id=self.nid, status=InboundStatus.ROUTED)
         ):
-            self.actor_ref.tell(ReplyArrived(self.nid, kept.gmail_id, kept.kind.value))
+            self._reply(kept.gmail_id)
 
     def _new(self, data: dict[str, Any]) -> Negotiation | None:
         """The negotiation as it starts: prices fixed from the campaign (as persisted), the
@@ -167,8 +174,8 @@ class Negotiator(BaseActor):
 
     def handle(self, message: Any) -> Any:
         match message:
-            case Begin():
-                return self.step(OutreachRequested())
+            case Wake():
+                return self.wake()
             case EmailSent(message_id=message_id):
                 purpose = self._purpose_of(message_id)
                 return self.step(DomainEmailSent(message_id=message_id, purpose=purpose))

@@ -1,15 +1,10 @@
-"""What a Negotiator is told to start, and what it tells its campaign supervisor."""
+"""What a Negotiator tells its campaign supervisor (it is woken with the runtime's ``Wake``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AgreementReached", "Begin", "NegotiationMoved"]
-
-
-@dataclass(frozen=True)
-class Begin:
-    """Command: a new negotiation starts its outreach."""
+__all__ = ["AgreementReached", "NegotiationMoved"]
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     follow_ups: str = "3d,7d"
     stale_after: str = "3d"
 
+    # virtual negotiators: passivated after this long idle ("10m"; s, m, h, d), and never more
+    # than this many live at once (least recently used passivated first)
+    passivate_after: str = "10m"
+    max_live_negotiators: int = Field(default=500, ge=1)
+
     # supervision: OTP-style restart intensity
     restart_max: int = Field(default=3, ge=0)
     restart_period_s: PositiveFloat = 60.0
@@ -124,9 +129,9 @@ class Settings(BaseSettings):
             raise ValueError(f"follow-ups must come later and later, got {value!r}")
         return value
 
-    @field_validator("stale_after")
+    @field_validator("stale_after", "passivate_after")
     @classmethod
-    def _stale_after(cls, value: str) -> str:
+    def _duration(cls, value: str) -> str:
         parse_duration(value)
         return value
 
@@ -138,6 +143,10 @@ class Settings(BaseSettings):
     @property
     def stale_delay(self) -> timedelta:
         return parse_duration(self.stale_after)
+
+    @property
+    def passivate_delay(self) -> timedelta:
+        return parse_duration(self.passivate_after)
 
     def credential(self, service: Service) -> SecretStr | None:
         return {

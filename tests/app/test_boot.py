@@ -182,7 +182,8 @@ def test_a_restarted_process_brings_its_live_campaigns_back(settings):
         states = campaigns[0]["negotiations"]
         assert sum(states.values()) == 2
         assert set(states) <= {"new", "outreach_sent", "awaiting_reply"}
+        # Negotiations activate on demand: at start only those with a first step to take.
         negotiators = [c for c in actors_in(tree) if c["kind"] == "negotiator"]
-        assert len(negotiators) == 2
+        assert len(negotiators) == states.get("new", 0)
     finally:
         second.stop()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from dealdesk.runtime.actor import BaseActor
+from dealdesk.runtime.virtual import Wake
 from tests.support.child_process import Child
 
 BOX = "deals@agency.example"
@@ -41,6 +42,8 @@ class StandIn(BaseActor):
         self.nid, self.path, self.lock = nid, path, lock
 
     def handle(self, message: Any) -> Any:
+        if isinstance(message, Wake):
+            return  # activated: a stand-in owns no work in the store
         ident = getattr(message, "gmail_id", None) or getattr(message, "message_id", "")
         with self.lock, self.path.open("a", encoding="utf-8") as log:
             log.write(f"{type(message).__name__} {self.nid} {ident}\n")  # one write: kill-safe

@@ -25,6 +25,7 @@ from dealdesk.runtime.registry import CAMPAIGNS, mailroom_name, negotiation_name
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.runtime.supervision import ChildSpec, StopChild
+from dealdesk.runtime.virtual import Wake
 from dealdesk.sandbox.gmail import FakeGmail
 from dealdesk.store import (
     STORE,
@@ -49,6 +50,8 @@ class Recorder(BaseActor):
         self.nid, self.seen, self.lock = nid, seen, lock
 
     def handle(self, message: Any) -> Any:
+        if isinstance(message, Wake):
+            return  # activated: a stand-in owns no work in the store
         with self.lock:
             self.seen.setdefault(self.nid, []).append(message)
 

@@ -1,0 +1,112 @@
+"""Which virtual actors are live, across every owner, least recently used first (Orleans' idea).
+
+An owner (a campaign's supervisor) activates its children on demand and passivates them when they
+are idle; the process as a whole keeps at most ``cap`` of them live. ``ctx[ACTIVATIONS]`` is the
+one table every owner shares: :meth:`Activations.touch` records a use and answers which live
+activations must go to make room (least recently used first, never the one just used), each with
+the owner that must passivate it; an activation stays counted until its owner says it is gone
+(:meth:`Activations.gone`), so evictions in flight are not chosen twice nor forgotten.
+
+Thread-safe: owners run on their own threads. Time is the context's monotonic clock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dealdesk.runtime.context import ContextKey
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dealdesk.runtime.context import RuntimeContext
+
+__all__ = ["ACTIVATIONS", "Activations", "Eviction"]
+
+
+@dataclass(frozen=True)
+class Eviction:
+    """Live activation ``name`` of ``owner`` must be passivated to stay within the cap."""
+
+    owner: str
+    name: str
+
+
+@dataclass
+class _Live:
+    owner: str
+    used_at: float
+    evicting: bool = False
+
+
+class Activations:
+    def __init__(self, cap: int, monotonic: Callable[[], float]) -> None:
+        if cap < 1:
+            raise ValueError(f"the cap of live activations must be at least 1, not {cap}")
+        self.cap = cap
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._live: OrderedDict[str, _Live] = OrderedDict()  # least recently used first
+        self.peak = 0
+        self.evictions = 0
+
+    @classmethod
+    def for_context(cls, ctx: RuntimeContext) -> Activations:
+        return cls(ctx.settings.max_live_negotiators, ctx.clock.monotonic)
+
+    def touch(self, owner: str, name: str) -> list[Eviction]:
+        """``name`` (of ``owner``) is live and was used now; the activations to passivate."""
+        with self._lock:
+            entry = self._live.pop(name, None)
+            if entry is None or entry.owner != owner:
+                entry = _Live(owner, 0.0)
+            entry.used_at = self._monotonic()
+            entry.evicting = False  # used again: whatever was asked of it, it is live now
+            self._live[name] = entry
+            over = len(self._live) - self.cap - sum(e.evicting for e in self._live.values())
+            chosen: list[Eviction] = []
+            for other, live in self._live.items():
+                if over <= 0:
+                    break
+                if other == name or live.evicting:
+                    continue
+                live.evicting = True
+                chosen.append(Eviction(live.owner, other))
+                over -= 1
+            self.evictions += len(chosen)
+            staying = len(self._live) - sum(e.evicting for e in self._live.values())
+            self.peak = max(self.peak, staying)
+            return chosen
+
+    def evicting(self, name: str) -> bool:
+        """Whether ``name`` is still to be passivated (no use since it was chosen)."""
+        with self._lock:
+            entry = self._live.get(name)
+            return entry is not None and entry.evicting
+
+    def gone(self, name: str) -> None:
+        """``name`` was passivated (or stopped for good): no longer live."""
+        with self._lock:
+            self._live.pop(name, None)
+
+    def idle(self, owner: str, idle_s: float) -> list[str]:
+        """``owner``'s activations unused for ``idle_s`` seconds or more, oldest first."""
+        now = self._monotonic()
+        with self._lock:
+            return [
+                name
+                for name, live in self._live.items()
+                if live.owner == owner and now - live.used_at >= idle_s
+            ]
+
+    def live(self, owner: str | None = None) -> int:
+        with self._lock:
+            if owner is None:
+                return len(self._live)
+            return sum(1 for live in self._live.values() if live.owner == owner)
+
+
+ACTIVATIONS: ContextKey[Activations] = ContextKey("activations", Activations.for_context)
