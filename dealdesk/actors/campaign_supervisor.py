@@ -28,8 +28,11 @@ timeout, reads use this thread's read-only connection.
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+import pykka
 
 from dealdesk.actors.campaign_messages import (
     AddInfluencers,
@@ -42,11 +45,12 @@ from dealdesk.actors.campaign_messages import (
     UpdateCampaign,
 )
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
-from dealdesk.actors.negotiator_messages import AgreementReached, NegotiationMoved
+from dealdesk.actors.negotiator_messages import AgreementReached, CampaignCpm, NegotiationMoved
 from dealdesk.actors.roster_keeper import LookUpInfluencers
 from dealdesk.actors.scheduler import ReminderFired
 from dealdesk.domain.campaign import CampaignStatus
 from dealdesk.domain.changes import campaign_changes
+from dealdesk.domain.cpm import CpmTracker
 from dealdesk.domain.events import EventType
 from dealdesk.domain.identity import influencer_key, negotiation_id
 from dealdesk.domain.machine import TRANSITIONS
@@ -67,14 +71,13 @@ from dealdesk.store import (
     Transaction,
     Unapplied,
     VersionConflict,
+    agreed_rates_query,
     inbound_query,
     stored_campaign,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    import pykka
 
     from dealdesk.domain.campaign import Campaign, Influencer
     from dealdesk.integrations.sheets import RosterLookup
@@ -108,6 +111,7 @@ class CampaignSupervisor(VirtualSupervisor):
         self.stored: StoredCampaign | None = None  # None until OpenCampaign persists it
         self.negotiations: dict[str, State] = {}  # negotiation id -> state
         self.agreed: dict[str, Decimal] = {}  # negotiation id -> agreed fee (this activation)
+        self.tracker: CpmTracker | None = None  # the campaign's CPM tracker, once it is opened
         self.log = self.log.bind(campaign_id=campaign_id)
 
     # -- runs on this actor's thread ------------------------------------------------------------
@@ -115,6 +119,7 @@ class CampaignSupervisor(VirtualSupervisor):
     def started(self) -> None:
         reader = self.store.reader()
         self.stored = stored_campaign(reader, self.campaign_id)
+        self._load_tracker()
         for row in reader.negotiations(self.campaign_id):
             self.negotiations[row.negotiation_id] = State(row.state)
         # Negotiations activate on demand; at start only those with work of their own: a first
@@ -153,6 +158,7 @@ class CampaignSupervisor(VirtualSupervisor):
             case AgreementReached(negotiation_id=nid, amount=amount):
                 self.touch(negotiation_name(nid))
                 self.agreed[nid] = Decimal(amount)
+                self._agreed_cpm(message)
                 self.log.info(
                     "agreement",
                     negotiation_id=nid,
@@ -192,6 +198,7 @@ class CampaignSupervisor(VirtualSupervisor):
             ),
         )
         self.stored = stored_campaign(self.store.reader(), self.campaign_id)
+        self._load_tracker()
         added = self.add_influencers(campaign.influencers)
         return CampaignStarted(name, added.created, added.skipped)
 
@@ -408,6 +415,33 @@ class CampaignSupervisor(VirtualSupervisor):
     def live_count(self) -> int:
         return len(self.children)
 
+    # -- the campaign's CPM tracker: rebuilt from the store, fed by every agreement ------------
+
+    def _load_tracker(self) -> None:
+        if self.stored is None:
+            return
+        tracker = CpmTracker(cpm_range=self.stored.row.campaign.cpm_range)
+        for rate in self.store.reader().run(agreed_rates_query(self.campaign_id)):
+            tracker = tracker.record(rate.negotiation_id, rate.cpm, rate.engagement_rate)
+        self.tracker = tracker
+
+    def _agreed_cpm(self, agreed: AgreementReached) -> None:
+        if self.tracker is None:
+            return
+        rate = agreed.engagement_rate
+        self.tracker = self.tracker.record(
+            agreed.negotiation_id, Decimal(agreed.cpm), None if rate is None else Decimal(rate)
+        )
+        news = CampaignCpm(self.tracker)
+        for child in self.children.values():
+            with contextlib.suppress(pykka.ActorDeadError):
+                child.ref.tell(news)  # every live negotiator's next decision consults it
+
+    def wake(self, ref: pykka.ActorRef[Any]) -> None:
+        if self.tracker is not None:
+            ref.tell(CampaignCpm(self.tracker))  # before its first decision
+        super().wake(ref)
+
     @property
     def status(self) -> CampaignStatus | None:
         return self.stored.status if self.stored is not None else None
@@ -424,6 +458,11 @@ class CampaignSupervisor(VirtualSupervisor):
             "campaign_id": self.campaign_id,
             "negotiations": states,
             "agreed_spend": str(sum(self.agreed.values(), Decimal(0))),
+            "running_average_cpm": (
+                None
+                if self.tracker is None or self.tracker.running_average is None
+                else str(self.tracker.running_average)
+            ),
         }
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pykka
 
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived, SendPending
-from dealdesk.actors.negotiator_messages import AgreementReached, NegotiationMoved
+from dealdesk.actors.negotiator_messages import AgreementReached, CampaignCpm, NegotiationMoved
 from dealdesk.actors.scheduler import ReminderFired, ReminderScheduled
 from dealdesk.domain import (
     CancelReminder,
@@ -51,6 +51,7 @@ from dealdesk.domain import (
 )
 from dealdesk.domain import EmailSent as DomainEmailSent
 from dealdesk.domain.reader_context import read_reply_in
+from dealdesk.domain.repricing import reprice
 from dealdesk.domain.writer import write_email
 from dealdesk.errors import IllegalTransition
 from dealdesk.runtime.actor import BaseActor
@@ -102,7 +103,6 @@ class Negotiator(BaseActor):
         negotiation_id: str,
         *,
         policy: NegotiationPolicy,
-        tracker: Callable[[], CpmTracker] | None = None,
         supervisor: pykka.ActorRef[Any] | None = None,
         tell_team: Callable[[str], None] | None = None,
         parent: pykka.ActorRef[Any] | None = None,
@@ -115,7 +115,9 @@ class Negotiator(BaseActor):
         self.nid = negotiation_id
         self.store = ctx[STORE]
         self.policy = policy
-        self.tracker = tracker
+        # The campaign's CPM tracker as its supervisor last told it (None: no agreements known,
+        # the campaign's range alone decides).
+        self.tracker: CpmTracker | None = None
         self.supervisor = supervisor or parent
         self.tell_team = tell_team or (lambda text: self.log.info("team_told", text=text))
         self.row: NegotiationRecord | None = None
@@ -157,9 +159,7 @@ class Negotiator(BaseActor):
             self.log.warning("negotiation_cannot_start", reason="no campaign or roster row")
             return None
         campaign = stored.row.campaign
-        tracker = (
-            self.tracker() if self.tracker is not None else CpmTracker(cpm_range=campaign.cpm_range)
-        )
+        tracker = self.tracker or CpmTracker(cpm_range=campaign.cpm_range)
         return start_negotiation(
             campaign,
             Influencer.model_validate(roster),
@@ -176,6 +176,9 @@ class Negotiator(BaseActor):
         match message:
             case Wake():
                 return self.wake()
+            case CampaignCpm(tracker=tracker):
+                self.tracker = tracker
+                return None
             case EmailSent(message_id=message_id):
                 purpose = self._purpose_of(message_id)
                 return self.step(DomainEmailSent(message_id=message_id, purpose=purpose))
@@ -222,7 +225,7 @@ class Negotiator(BaseActor):
             self.log.warning("negotiation_not_started", event_type=type(event).__name__)
             return None
         now = self.ctx.clock.now()
-        before = self._with_budget_left(self.negotiation)
+        before = self._as_campaign_stands(self.negotiation)
         try:
             decision = decide(before, event, now)
         except IllegalTransition as exc:
@@ -233,16 +236,22 @@ class Negotiator(BaseActor):
         except BudgetExceeded:
             # Another negotiation of the campaign agreed first: decide again, knowing what is
             # left now (the domain escalates, with the numbers).
-            before = self._with_budget_left(self.negotiation)
+            before = self._as_campaign_stands(self.negotiation)
             return self._commit(before, event, decide(before, event, now), consumed)
 
-    def _with_budget_left(self, negotiation: Negotiation) -> Negotiation:
-        """The negotiation as the campaign's budget stands now (others' agreed fees taken off)."""
+    def _as_campaign_stands(self, negotiation: Negotiation) -> Negotiation:
+        """The negotiation as its campaign stands now: the budget others' agreed fees leave, and
+        the cap the campaign's CPM tracker allows (the offers we made stand)."""
         assert self.row is not None
         spent = self.store.reader().run(
             campaign_spend_query(self.row.campaign_id, excluding=self.nid)
         )
         left = max(negotiation.campaign.budget - spent, Decimal(0))
+        if self.tracker is not None and self.tracker.cpm_range == negotiation.campaign.cpm_range:
+            influencer = negotiation.influencer
+            pricing = negotiation.policy.pricing
+            flexibility = self.tracker.flexibility(influencer.engagement_rate, pricing)
+            negotiation = reprice(negotiation, flexibility)
         return negotiation.model_copy(update={"budget_left": left})
 
     def _commit(
@@ -267,10 +276,12 @@ class Negotiator(BaseActor):
                 influencer_email=after.influencer.email,
                 state_from=before.state,
                 state_to=after.state,
+                rates=_rates(after),
                 metadata={
                     "negotiation_id": self.nid,
                     "event": event.type,
                     "reason": decision.reason,
+                    **self._repriced(before),
                 },
             ),
         ]
@@ -284,6 +295,13 @@ class Negotiator(BaseActor):
         if after.state is not before.state:
             self._tell_supervisor(NegotiationMoved(self.nid, after.state.value))
         return after.state.value
+
+    def _repriced(self, before: Negotiation) -> dict[str, str]:
+        """Why the cap moved since the last step (the campaign's CPM tracker), when it did."""
+        held = self.negotiation
+        if held is None or held.plan.cap == before.plan.cap:
+            return {}
+        return {"repriced": before.plan.reason}
 
     def _ignored(self, event: Event, why: str) -> list[StoreOp[Any]]:
         assert self.row is not None
@@ -341,6 +359,8 @@ class Negotiator(BaseActor):
                             self.nid,
                             effect.terms.amount,
                             after.campaign.budget,
+                            cpm=effect.cpm,
+                            engagement_rate=effect.engagement_rate,
                         )
                     )
                     ops.append(
@@ -402,8 +422,11 @@ class Negotiator(BaseActor):
                 case NotifyTeam(summary=summary):
                     name = after.influencer.name
                     self.tell_team(f"*{after.campaign.client}* · {name}: {summary}")
-                case RecordAgreement(terms=terms, cpm=cpm):
-                    self._tell_supervisor(AgreementReached(self.nid, str(terms.amount), str(cpm)))
+                case RecordAgreement(terms=terms, cpm=cpm, engagement_rate=rate):
+                    engagement = None if rate is None else str(rate)
+                    self._tell_supervisor(
+                        AgreementReached(self.nid, str(terms.amount), str(cpm), engagement)
+                    )
                 case _:
                     pass
 
@@ -424,6 +447,17 @@ class Negotiator(BaseActor):
             "offers": [str(t.amount) for t in n.offers] if n else [],
             "last_ask": str(n.last_ask) if n and n.last_ask is not None else None,
         }
+
+
+def _rates(n: Negotiation) -> dict[str, str]:
+    """The numbers a step stood on: our last offer, their last ask, the cap, the agreement."""
+    figures = {
+        "offer": n.last_offer.amount if n.last_offer is not None else None,
+        "their_ask": n.last_ask,
+        "cap": n.effective_cap,
+        "agreed": n.agreed.amount if n.agreed is not None else None,
+    }
+    return {name: str(value) for name, value in figures.items() if value is not None}
 
 
 def negotiator_spec(

@@ -1,10 +1,15 @@
-"""What a Negotiator tells its campaign supervisor (it is woken with the runtime's ``Wake``)."""
+"""What a Negotiator and its campaign supervisor tell each other (it is woken with the runtime's
+``Wake``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["AgreementReached", "NegotiationMoved"]
+if TYPE_CHECKING:
+    from dealdesk.domain import CpmTracker
+
+__all__ = ["AgreementReached", "CampaignCpm", "NegotiationMoved"]
 
 
 @dataclass(frozen=True)
@@ -15,6 +20,16 @@ class AgreementReached:
     negotiation_id: str
     amount: str
     cpm: str
+    engagement_rate: str | None = None
+
+
+@dataclass(frozen=True)
+class CampaignCpm:
+    """From the campaign supervisor, the owner of the campaign's CPM tracker: the tracker as it
+    stands (told before a negotiator's first step and after every agreement), which each of the
+    negotiator's decisions consults."""
+
+    tracker: CpmTracker
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ class VirtualSupervisor(Supervisor):
             case ChildFailed(name=name):
                 restarted = self._restart(message)
                 if restarted is not None:
-                    restarted.tell(Wake())
+                    self.wake(restarted)
                 elif name not in self.children:
                     self.activations.gone(name)
                 return None
@@ -113,10 +113,14 @@ class VirtualSupervisor(Supervisor):
             except Exception:
                 self.activations.gone(spec.name)
                 raise
-            ref.tell(Wake())
+            self.wake(ref)
             self.activated += 1
             self._arm_idle_timer()
         return ref
+
+    def wake(self, ref: pykka.ActorRef[Any]) -> None:
+        """The first word to a new activation (a subclass may tell it what it must know first)."""
+        ref.tell(Wake())
 
     def deliver(self, spec: ChildSpec, message: object) -> None:
         """``message`` to ``spec``'s child, activating it first when it is passivated."""

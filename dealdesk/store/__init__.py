@@ -88,7 +88,13 @@ from dealdesk.store.record_ops import (
     UpsertCampaign,
 )
 from dealdesk.store.schema import SCHEMA_VERSION, database_path, prepare_database
-from dealdesk.store.spend import BudgetExceeded, RecordSpend, campaign_spend_query
+from dealdesk.store.spend import (
+    AgreedRate,
+    BudgetExceeded,
+    RecordSpend,
+    agreed_rates_query,
+    campaign_spend_query,
+)
 
 __all__ = [
     "MAX_DELIVERY_BATCH",
@@ -97,6 +103,7 @@ __all__ = [
     "WRITER_PRAGMAS",
     "AddDoNotContact",
     "AddReminder",
+    "AgreedRate",
     "AppendAudit",
     "AsyncStoreReader",
     "AuditEntry",
@@ -155,6 +162,7 @@ __all__ = [
     "UpdateOutbox",
     "UpsertCampaign",
     "VersionConflict",
+    "agreed_rates_query",
     "campaign_spend_query",
     "commit_plan",
     "database_path",

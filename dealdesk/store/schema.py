@@ -248,8 +248,14 @@ CREATE TABLE agreements (
 );
 CREATE INDEX agreements_by_campaign ON agreements (campaign_id);
 """
+# Each agreement's CPM and the creator's engagement, for the campaign's CPM tracker (rebuilt from
+# them when its supervisor starts). Agreements recorded before have none and are not counted.
+_V4 = """
+ALTER TABLE agreements ADD COLUMN cpm TEXT;
+ALTER TABLE agreements ADD COLUMN engagement_rate TEXT;
+"""
 # Append only. Index i migrates version i -> i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

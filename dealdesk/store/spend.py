@@ -17,13 +17,32 @@ from dealdesk.store.errors import StoreError
 from dealdesk.store.ops import Plan, Stmt, StoreOp, require_texts
 from dealdesk.store.queries import Query
 
-__all__ = ["BudgetExceeded", "RecordSpend", "campaign_spend_query"]
+__all__ = [
+    "AgreedRate",
+    "BudgetExceeded",
+    "RecordSpend",
+    "agreed_rates_query",
+    "campaign_spend_query",
+]
 
 _CENT = Decimal("0.01")
 
 
 def _cents(amount: Decimal) -> int:
     return int((amount / _CENT).to_integral_value())
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedRate:
+    """One agreement of a campaign as its CPM tracker counts it."""
+
+    negotiation_id: str
+    cpm: Decimal
+    engagement_rate: Decimal | None
 
 
 class BudgetExceeded(StoreError):
@@ -50,6 +69,8 @@ class RecordSpend(StoreOp[Decimal]):
     negotiation_id: str
     amount: Decimal
     budget: Decimal
+    cpm: Decimal | None = None
+    engagement_rate: Decimal | None = None
 
     def __post_init__(self) -> None:
         require_texts(campaign_id=self.campaign_id, negotiation_id=self.negotiation_id)
@@ -69,9 +90,16 @@ class RecordSpend(StoreOp[Decimal]):
         if spent_cents + _cents(self.amount) > _cents(self.budget):
             raise BudgetExceeded(self.campaign_id, spent, self.amount, self.budget)
         yield Stmt(
-            "INSERT INTO agreements (negotiation_id, campaign_id, amount_cents, created_at) "
-            "VALUES (?, ?, ?, ?)",
-            (self.negotiation_id, self.campaign_id, _cents(self.amount), now),
+            "INSERT INTO agreements (negotiation_id, campaign_id, amount_cents, created_at, "
+            "cpm, engagement_rate) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                self.negotiation_id,
+                self.campaign_id,
+                _cents(self.amount),
+                now,
+                _text(self.cpm),
+                _text(self.engagement_rate),
+            ),
         )
         return spent + self.amount
 
@@ -83,4 +111,17 @@ def campaign_spend_query(campaign_id: str, *, excluding: str | None = None) -> Q
         "WHERE campaign_id = ?1 AND (?2 IS NULL OR negotiation_id != ?2)",
         (campaign_id, excluding),
         lambda rows: Decimal(int(rows[0][0])) * _CENT,
+    )
+
+
+def agreed_rates_query(campaign_id: str) -> Query[list[AgreedRate]]:
+    """The campaign's agreements with their CPM, in the order they were made."""
+    return Query(
+        "SELECT negotiation_id, cpm, engagement_rate FROM agreements "
+        "WHERE campaign_id = ?1 AND cpm IS NOT NULL ORDER BY created_at, negotiation_id",
+        (campaign_id,),
+        lambda rows: [
+            AgreedRate(str(nid), Decimal(cpm), None if rate is None else Decimal(rate))
+            for nid, cpm, rate in rows
+        ],
     )

@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from dealdesk.actors.negotiator_messages import CampaignCpm
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.virtual import Wake
 from tests.support.child_process import Child
@@ -42,8 +43,8 @@ class StandIn(BaseActor):
         self.nid, self.path, self.lock = nid, path, lock
 
     def handle(self, message: Any) -> Any:
-        if isinstance(message, Wake):
-            return  # activated: a stand-in owns no work in the store
+        if isinstance(message, (Wake, CampaignCpm)):
+            return  # what a negotiator is told to start: a stand-in owns no work
         ident = getattr(message, "gmail_id", None) or getattr(message, "message_id", "")
         with self.lock, self.path.open("a", encoding="utf-8") as log:
             log.write(f"{type(message).__name__} {self.nid} {ident}\n")  # one write: kill-safe

@@ -16,6 +16,7 @@ from dealdesk.actors.campaign_messages import SubmitCampaign
 from dealdesk.actors.campaign_supervisor import campaign_supervisor_spec
 from dealdesk.actors.mail_messages import PollMailbox, SendPending
 from dealdesk.actors.mailroom import mailroom_spec
+from dealdesk.actors.negotiator_messages import CampaignCpm
 from dealdesk.app.wiring import start_children, start_root, store_specs
 from dealdesk.domain.identity import negotiation_id
 from dealdesk.integrations.endpoints import Endpoint
@@ -50,8 +51,8 @@ class Recorder(BaseActor):
         self.nid, self.seen, self.lock = nid, seen, lock
 
     def handle(self, message: Any) -> Any:
-        if isinstance(message, Wake):
-            return  # activated: a stand-in owns no work in the store
+        if isinstance(message, (Wake, CampaignCpm)):
+            return  # what a negotiator is told to start: a stand-in owns no work
         with self.lock:
             self.seen.setdefault(self.nid, []).append(message)
 
