@@ -180,7 +180,7 @@ def influencer_keys_query(influencer: str) -> Query[list[str]]:
     """Every audit key (``ops.audit_key``) an influencer's entries may carry: the name or email
     asked for, and the emails seen with that name (or the names seen with that email)."""
     value = influencer.strip()
-    by_email = "@" in value
+    by_email = "@" in value.lstrip("@")  # "@glowwithmaya" is a handle, a name as written
     other, column = ("name", "email") if by_email else ("email", "name")
 
     def convert(rows: Rows) -> list[str]:

@@ -16,6 +16,7 @@ import pytest
 from dealdesk.actors.audit_writer import AuditWriter
 from dealdesk.app.cli import main
 from dealdesk.store import AppendAudit
+from tests.app.conftest import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -139,3 +140,14 @@ def test_it_reads_while_the_service_is_writing(ctx):
         writer.stop(block=True, timeout=10)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["total"] == 21
+
+
+def test_audit_finds_an_influencer_by_the_handle_the_campaign_named_them_by(negotiated, capsys):
+    code, out, _ = run_cli(
+        capsys, "audit", "--data-dir", str(negotiated.data_dir), "--influencer", "@glowwithmaya",
+        "--format", "json", "--limit", "500",
+    )  # fmt: skip
+    assert code == 0
+    kinds = {e["event_type"] for e in json.loads(out)["entries"]}
+    # The entries under the handle (transitions) and under the email it resolved to (mail).
+    assert {"state_transition", "email_sent", "email_received"} <= kinds
