@@ -159,6 +159,9 @@ def plan_prices(
         opening = cap
         why.append(f"The opening is held to the cap, {money(cap)}.")
     schedule = schedule_offers(opening, cap, playbook)
+    if schedule[0] > opening:
+        opening = schedule[0]
+        why.append(f"The playbook opens {money(opening)} into the range.")
     why.append("Schedule: " + ", ".join(money(o) for o in schedule) + ".")
     return PricePlan(
         currency=campaign.currency,

@@ -112,8 +112,10 @@ class PricingConfig(BaseModel):
 class Playbook(BaseModel):
     """``config/playbook.yaml``: how offers move and how long we wait.
 
-    ``concession_schedule[i]`` is how far offer ``i + 1`` goes from the opening (0) towards the cap
-    (1). Offer 1 is the opening, so the schedule starts at 0; it never falls.
+    ``concession_schedule[i]`` is how far offer ``i + 1`` goes from the low anchor (0: the range's
+    min CPM) towards the cap (1); it never falls. Offer 1 is the opening, so the schedule usually
+    starts at 0; a first step above 0 opens higher (``[1]`` is "counter at the cap": the
+    benchmarks' baseline).
     """
 
     model_config = _FROZEN
@@ -163,10 +165,6 @@ class Playbook(BaseModel):
         if len(schedule) != self.max_rounds:
             raise ValueError(
                 f"concession_schedule has {len(schedule)} steps but max_rounds is {self.max_rounds}"
-            )
-        if schedule[0] != 0:
-            raise ValueError(
-                f"concession_schedule must start at 0 (the opening), not {schedule[0]}"
             )
         if schedule != sorted(schedule):
             raise ValueError(f"concession_schedule must never fall: {[str(s) for s in schedule]}")

@@ -102,3 +102,13 @@ def test_roster_rates_and_approval_limit_bound_the_plan() -> None:
     assert plan.cap == D(1400)
     assert plan.opening == D(1200)
     assert "roster" in plan.reason
+
+
+def test_a_schedule_that_starts_at_the_cap_opens_at_the_cap_and_never_moves() -> None:
+    # "Counter at the cap", the negotiation benchmark's baseline (bench/market.py).
+    campaign, influencer = make_campaign(), make_influencer()
+    flexibility = CpmTracker(cpm_range=RANGE).flexibility(influencer.engagement_rate, PRICING)
+    playbook = Playbook(max_rounds=3, concession_schedule=(D(1), D(1), D(1)))
+    plan = plan_prices(campaign, influencer, flexibility, playbook, PRICING)
+    assert plan.opening == plan.cap == D(1725)
+    assert plan.schedule == (D(1725),) * 3

@@ -58,7 +58,10 @@ def write_money(amount: Decimal, style: MoneyStyle) -> str:
     if style is MoneyStyle.CODE:
         return f"{whole} USD"
     if style is MoneyStyle.THOUSANDS and whole % 100 == 0 and whole >= 1000:
-        return f"{Decimal(whole) / 1000:f}".rstrip("0").rstrip(".") + "k"
+        thousands = f"{Decimal(whole) / 1000:f}"  # "10", "1.5", "2.50"
+        if "." in thousands:  # only a fraction's zeros go: $10,000 is "10k", never "1k"
+            thousands = thousands.rstrip("0").rstrip(".")
+        return thousands + "k"
     return f"${whole:,}"
 
 

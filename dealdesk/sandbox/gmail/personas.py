@@ -9,7 +9,8 @@ References naming our message, our text quoted below. Its :class:`Kind` says how
 ``ASKS_FIRST``, ``VIA_MANAGER`` and ``OUT_OF_OFFICE`` then negotiate as its ``then`` kind.
 
 Each (persona, thread) is one :class:`Conversation`: the offers read, the asks written, the
-outcome and the agreed price, what a negotiation-quality measure needs. Mail after a persona
+outcome and the agreed price, what a negotiation-quality measure needs. Asks are rounded up to
+$50 ($10 below $1,000, where $50 would be a large share of the fee). Mail after a persona
 accepted, declined or opted out is not answered; it is counted (``after_close``), since email
 after an opt-out is a violation.
 """
@@ -36,6 +37,8 @@ __all__ = ["Conversation", "Kind", "Outcome", "Persona", "Personas", "default_ca
 
 _STEP = Decimal(50)
 _CLOSE_ENOUGH = Decimal("0.05")  # a gap this small (share of the ask) is accepted
+_SMALL = Decimal(1000)  # below this, asks move in $10 steps
+_STALLS = 2
 _STYLES = (letters.MoneyStyle.DOLLARS, letters.MoneyStyle.CODE, letters.MoneyStyle.THOUSANDS)
 
 
@@ -44,6 +47,9 @@ class Kind(StrEnum):
     COUNTERS = "counters"  # counters, conceding part of the gap each round
     COUNTERS_TWICE = "counters_twice_then_accepts"
     ABOVE_CAP = "counters_above_cap"  # counters, conceding little, from far above any cap
+    # Moves its ask down by what our offer moved up (x concession); walks away after we stood
+    # still twice (an offer no higher than the one before).
+    TIT_FOR_TAT = "tit_for_tat"
     DECLINES = "declines"
     ASKS_FIRST = "asks_first"  # a question first, then as ``then``
     SILENT = "silent"
@@ -125,10 +131,30 @@ class Conversation:
     agreed: Decimal | None = None
     after_close: int = 0  # our messages after it accepted, declined or opted out
     pending_offer: Decimal | None = None  # an offer it answered with a question
+    stalls: int = 0  # our offers no higher than the one before (TIT_FOR_TAT walks at 2)
+
+
+def _step(amount: Decimal) -> Decimal:
+    return _STEP if amount >= _SMALL else _STEP / 5
 
 
 def _round_up(amount: Decimal) -> Decimal:
-    return (amount / _STEP).to_integral_value(rounding=ROUND_CEILING) * _STEP
+    step = _step(amount)
+    return (amount / step).to_integral_value(rounding=ROUND_CEILING) * step
+
+
+def _reciprocate(persona: Persona, conv: Conversation, offer: Decimal) -> tuple[str, Decimal]:
+    """TIT_FOR_TAT: its ask falls by what our offer rose (x its concession), never below its
+    floor; the first answer states its ask; standing still twice ends it."""
+    before = conv.offers[-2] if len(conv.offers) > 1 else None
+    if before is None:
+        return "counter", conv.ask
+    moved = offer - before
+    if moved <= 0:
+        conv.stalls += 1
+        return ("decline", Decimal(0)) if conv.stalls >= _STALLS else ("counter", conv.ask)
+    ask = max(persona.reservation, _round_up(conv.ask - moved * persona.concession))
+    return ("accept", offer) if ask <= offer else ("counter", min(ask, conv.ask))
 
 
 def decide(persona: Persona, conv: Conversation, offer: Decimal | None) -> tuple[str, Decimal]:
@@ -149,15 +175,17 @@ def decide(persona: Persona, conv: Conversation, offer: Decimal | None) -> tuple
         return ("accept", offer) if offer >= floor else ("counter", floor)
     if offer < floor and conv.counters >= persona.patience:
         return "decline", Decimal(0)
-    close = conv.ask - offer <= max(_STEP, conv.ask * _CLOSE_ENOUGH)
+    close = conv.ask - offer <= max(_step(conv.ask), conv.ask * _CLOSE_ENOUGH)
     if not twice and offer >= floor and close:
         return "accept", offer
+    if style is Kind.TIT_FOR_TAT:
+        return _reciprocate(persona, conv, offer)
     ask = _round_up(offer + (conv.ask - offer) * (1 - persona.concession))
     ask = max(floor, min(conv.ask, ask))
     if ask <= offer:
         if not twice:
             return "accept", offer
-        ask = min(conv.ask, offer + _STEP)
+        ask = min(conv.ask, offer + _step(offer))
     return "counter", ask
 
 
@@ -383,6 +411,14 @@ def default_cast() -> list[Persona]:
             d(18000),
             d(25000),
             concession=d("0.1"),
+        ),
+        Persona(
+            "ravi.shah@creators.example",
+            Kind.TIT_FOR_TAT,
+            "Ravi Shah",
+            d(1200),
+            d(2200),
+            concession=d("0.8"),
         ),
         Persona("lena.fischer@creators.example", Kind.DECLINES, "Lena Fischer"),
         Persona("omar.haddad@creators.example", Kind.SILENT, "Omar Haddad"),

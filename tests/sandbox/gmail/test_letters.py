@@ -43,6 +43,13 @@ def test_money_is_written_as_people_write_it(style, written):
     assert write_money(Decimal(1500), style) == written
 
 
+@pytest.mark.parametrize(
+    ("amount", "written"), [(10000, "10k"), (20000, "20k"), (12500, "12.5k"), (2000, "2k")]
+)
+def test_whole_tens_of_thousands_keep_their_zeros(amount, written):
+    assert write_money(Decimal(amount), MoneyStyle.THOUSANDS) == written  # $10,000 is never "1k"
+
+
 def test_thousands_fall_back_to_dollars_for_an_uneven_amount():
     assert write_money(Decimal(1550), MoneyStyle.THOUSANDS) == "$1,550"
 

@@ -315,3 +315,34 @@ def test_the_default_cast_answers_the_example_campaigns_influencers():
         assert fake.personas.get(address) is not None
     assert {p.kind for p in fake.personas.all()} == set(Kind)
     assert fake.app_defaults() == {"address": "deals@agency.example"}
+
+
+def test_a_tit_for_tat_persona_moves_as_far_as_we_moved_and_walks_when_we_stand_still(gmail, fake):
+    ravi = fake.personas.add(
+        Persona(
+            "ravi@x.example",
+            Kind.TIT_FOR_TAT,
+            reservation=Decimal(1200),
+            opening=Decimal(2200),
+            concession=Decimal("0.8"),
+        )
+    )
+    talk = Talk(gmail, fake, ravi.address)
+    assert ask_of(talk.answer("We can offer $1,000.").text) == Decimal(2200)  # states its ask
+    assert ask_of(talk.answer("We can do $1,500.").text) == Decimal(1800)  # 2,200 - 0.8 x 500
+    assert ask_of(talk.answer("We can do $1,500.").text) == Decimal(1800)  # we stood still
+    assert "pass on this one" in talk.answer("Still $1,500.").text  # twice: it walks
+    assert fake.personas.conversation(ravi.address).outcome is Outcome.DECLINED
+
+
+def test_a_small_fee_moves_in_ten_dollar_steps(gmail, fake):
+    kim = fake.personas.add(
+        Persona(
+            "kim@x.example",
+            reservation=Decimal(370),
+            opening=Decimal(500),
+            concession=Decimal("0.2"),
+        )
+    )
+    talk = Talk(gmail, fake, kim.address)
+    assert ask_of(talk.answer("We can offer $294.").text) == Decimal(460)  # 458.80 up to $10
