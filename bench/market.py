@@ -449,8 +449,9 @@ def main() -> int:
     ratios = {k: _ratio(ours[k], base[k]) for k in keys[:5]}
     ratios["spend_per_agreement"] = _ratio(ours["spend"] / max(ours["agreed"], 1),
                                            base["spend"] / max(base["agreed"], 1))  # fmt: skip
-    print(f"market: {n} creators (seed {args.seed}), {ours['feasible']} feasible; whole runtime, "
-          f"sandbox Gmail, rule reader")  # fmt: skip
+    print(f"market: {n} creators (seed {args.seed}), {ours['feasible']} feasible "
+          f"({base['feasible']} by the baseline's caps); whole runtime, sandbox Gmail, "
+          "rule reader")  # fmt: skip
     print(f"  {'':24}{'ours':>12}{'cap baseline':>14}{'ours/base':>11}")
     for k in keys:
         ratio = ratios.get(k)
