@@ -17,6 +17,7 @@ phone number, a time, a handle or a link (``amount_noise``).
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Final
@@ -288,7 +289,33 @@ def find_amounts(
     price even without money words ("how about 1,450"), and a small one is said in thousands
     when the reference is ("stretch to 1.4" after $1,000 is $1,400). ``currency`` is the
     negotiation's: a bare "$" is that dollar when it is one (an Australian's "$1,200" is AUD).
+
+    Remembered (the answer is immutable and depends on the arguments alone): the writer and
+    the guard read the same fragments and emails again and again, for every negotiation of a
+    campaign. ``reference`` is keyed by its text too (``1000`` and ``1000.00`` are equal).
     """
+    ref = None if reference is None else str(reference)
+    return _find_amounts(
+        text,
+        platform=platform,
+        bare_numbers=bare_numbers,
+        reference=reference,
+        reference_text=ref,
+        currency=currency,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_amounts(
+    text: str,
+    *,
+    platform: Platform | None,
+    bare_numbers: bool,
+    reference: Decimal | None,
+    reference_text: str | None,
+    currency: str | None,
+) -> tuple[FoundAmount, ...]:
+    del reference_text  # in the key only
     found: list[FoundAmount] = []
     noise = noise_spans(text)
     position = 0

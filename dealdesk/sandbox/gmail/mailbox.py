@@ -139,9 +139,17 @@ class Mailbox:
                 return stored.thread_id
         return None
 
-    def add(self, raw: bytes, labels: list[str], thread_id: str | None = None) -> Stored:
-        """Store ``raw`` (already as Gmail keeps it) and write its ``messageAdded`` record."""
-        message = mime.parse(raw)
+    def add(
+        self,
+        raw: bytes,
+        labels: list[str],
+        thread_id: str | None = None,
+        *,
+        parsed: EmailMessage | None = None,
+    ) -> Stored:
+        """Store ``raw`` (already as Gmail keeps it) and write its ``messageAdded`` record;
+        ``parsed``: ``raw`` already parsed (parsing is most of a send's cost on loopback)."""
+        message = parsed if parsed is not None else mime.parse(raw)
         gmail_id = self._new_id()
         thread = self.thread_for(message, thread_id) or gmail_id
         stored = Stored(
