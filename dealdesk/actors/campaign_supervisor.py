@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import pykka
 
+from dealdesk.actors.campaign_lookup import email_of, look_up
 from dealdesk.actors.campaign_messages import (
     AddInfluencers,
     CampaignStarted,
@@ -46,7 +47,6 @@ from dealdesk.actors.campaign_messages import (
 )
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
 from dealdesk.actors.negotiator_messages import AgreementReached, CampaignCpm, NegotiationMoved
-from dealdesk.actors.roster_keeper import LookUpInfluencers
 from dealdesk.actors.scheduler import ReminderFired
 from dealdesk.domain.campaign import CampaignStatus
 from dealdesk.domain.changes import campaign_changes
@@ -56,7 +56,7 @@ from dealdesk.domain.identity import influencer_key, negotiation_id
 from dealdesk.domain.machine import TRANSITIONS
 from dealdesk.domain.negotiation import TERMINAL_STATES, State
 from dealdesk.integrations.slack import messages as say
-from dealdesk.runtime.registry import ROSTER, campaign_name, negotiation_name
+from dealdesk.runtime.registry import campaign_name, negotiation_name
 from dealdesk.runtime.supervision import ChildSpec
 from dealdesk.runtime.virtual import VirtualSupervisor
 from dealdesk.store import (
@@ -72,15 +72,16 @@ from dealdesk.store import (
     Unapplied,
     VersionConflict,
     agreed_rates_query,
+    campaign_spend_query,
     inbound_query,
     stored_campaign,
+    unheard_outcomes_query,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from dealdesk.domain.campaign import Campaign, Influencer
-    from dealdesk.integrations.sheets import RosterLookup
+    from dealdesk.domain.campaign import Campaign
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.store import CampaignSource, StoredCampaign
 
@@ -125,12 +126,18 @@ class CampaignSupervisor(VirtualSupervisor):
         # Negotiations activate on demand; at start only those with work of their own: a first
         # step not taken, or replies kept for them while nothing ran.
         waiting = {r.negotiation_id for r in reader.run(inbound_query(status=InboundStatus.ROUTED))}
+        # ... or news of our emails they have not taken (the process died before they could).
+        waiting |= {
+            r.negotiation_id
+            for r in reader.run(unheard_outcomes_query(campaign_id=self.campaign_id))
+        }
         for nid, state in self.negotiations.items():
             if state is State.NEW or nid in waiting:
                 self._activate(nid, state)
         self.log.info(
             "campaign_supervisor_started", negotiations=len(self.negotiations), live=self.live_count
         )
+        self._maybe_completed()  # every negotiation may have ended just before a crash
 
     def on_stop(self) -> None:
         super().on_stop()
@@ -237,13 +244,14 @@ class CampaignSupervisor(VirtualSupervisor):
         for entry in influencers:
             wanted.setdefault(negotiation_id(self.campaign_id, entry), entry)
         new = {nid: entry for nid, entry in wanted.items() if nid not in self.negotiations}
-        found, skipped = self._look_up(tuple(new.values()))
+        roster = self.stored.row.campaign.roster if self.stored is not None else None
+        found, skipped = look_up(self.ctx, tuple(new.values()), roster)
         pending: list[tuple[str, str, pykka.Future[Any]]] = []
         for nid, entry in new.items():
             if entry not in found:
                 continue
             influencer = found[entry]
-            email = influencer.email if influencer is not None else _email_of(entry)
+            email = influencer.email if influencer is not None else email_of(entry)
             data: dict[str, Any] = {"influencer": entry, "key": influencer_key(entry)}
             if influencer is not None:
                 data["roster"] = influencer.model_dump(mode="json")
@@ -292,33 +300,6 @@ class CampaignSupervisor(VirtualSupervisor):
             skipped=len(skipped),
         )
         return InfluencersAdded(tuple(created), existing, skipped)
-
-    def _look_up(
-        self, entries: tuple[str, ...]
-    ) -> tuple[dict[str, Influencer | None], tuple[tuple[str, str], ...]]:
-        """Each entry's roster row (None: no roster is running, the entry stands as written),
-        and the entries skipped with why: not on the roster, or on the do-not-contact list."""
-        if not entries:
-            return {}, ()
-        keeper = self.ctx.registry.get(ROSTER)
-        found: dict[str, Influencer | None]
-        skipped: list[tuple[str, str]] = []
-        if keeper is None:
-            found = dict.fromkeys(entries)
-        else:
-            roster = self.stored.row.campaign.roster if self.stored is not None else None
-            lookup: RosterLookup = keeper.ask(LookUpInfluencers(entries, roster), block=False).get(
-                timeout=self.store.timeout_s * 2
-            )
-            found = dict(lookup.found)
-            skipped.extend(lookup.missing.items())
-        reader = self.store.reader()
-        for entry, influencer in list(found.items()):
-            email = influencer.email if influencer is not None else _email_of(entry)
-            if email is not None and reader.is_do_not_contact(email):
-                del found[entry]
-                skipped.append((entry, "on the do-not-contact list"))
-        return found, tuple(skipped)
 
     def pause(self, reason: str) -> int:
         paused = 0
@@ -376,7 +357,7 @@ class CampaignSupervisor(VirtualSupervisor):
         outcomes: dict[str, int] = {}
         for state in self.negotiations.values():
             outcomes[state.value] = outcomes.get(state.value, 0) + 1
-        spend = sum(self.agreed.values(), Decimal(0))
+        spend = self.store.reader().run(campaign_spend_query(self.campaign_id))
         self.store.commit(
             SaveCampaign(stored.name, CampaignStatus.COMPLETED, stored.row),
             AppendAudit(
@@ -438,8 +419,9 @@ class CampaignSupervisor(VirtualSupervisor):
                 child.ref.tell(news)  # every live negotiator's next decision consults it
 
     def wake(self, ref: pykka.ActorRef[Any]) -> None:
-        if self.tracker is not None:
-            ref.tell(CampaignCpm(self.tracker))  # before its first decision
+        if self.tracker is not None and self.stored is not None:
+            terms = self.stored.row.campaign.model_copy(update={"influencers": ()})
+            ref.tell(CampaignCpm(self.tracker, terms))  # before its first decision
         super().wake(ref)
 
     @property
@@ -486,11 +468,3 @@ def campaign_supervisor_spec(
         )
 
     return ChildSpec(name=campaign_name(campaign_id), start=start, kind=CampaignSupervisor.kind)
-
-
-def _email_of(entry: str) -> str | None:
-    """An entry that is itself an address (no roster to look it up in)."""
-    text = entry.strip()
-    if "<" in text and text.endswith(">"):
-        text = text[text.rindex("<") + 1 : -1].strip()
-    return text.lower() if "@" in text.strip("@") and " " not in text else None

@@ -34,12 +34,15 @@ class EmailSent:
 
 @dataclass(frozen=True)
 class EmailFailed:
-    """Event: an outbox email will not be sent (``final``) or could not be sent now."""
+    """Event: an outbox email will not be sent (``final``) or could not be sent now, or came
+    back as a bounce (``bounce``: the bounce's Gmail id, recorded ``routed`` for the
+    negotiation to take)."""
 
     negotiation_id: str
     message_id: str
     reason: str
     final: bool
+    bounce: str | None = None
 
 
 @dataclass(frozen=True)

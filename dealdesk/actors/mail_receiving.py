@@ -222,6 +222,7 @@ class Receiver:
                 str(bounce.get("original_message_id") or record.gmail_id),
                 f"bounced: {reason}"[:300],
                 final=True,
+                bounce=record.gmail_id,
             )
         else:
             news = ReplyArrived(

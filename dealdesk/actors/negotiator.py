@@ -21,20 +21,20 @@ email come from the templated writer (``domain.writer``); the numbers are the de
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pykka
 
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived, SendPending
+from dealdesk.actors.negotiation_step import StepOps, transition_rates
 from dealdesk.actors.negotiator_messages import AgreementReached, CampaignCpm, NegotiationMoved
 from dealdesk.actors.scheduler import ReminderFired, ReminderScheduled
 from dealdesk.domain import (
-    CancelReminder,
     CpmTracker,
     EmailPurpose,
     Influencer,
-    MarkDoNotContact,
     Negotiation,
     NegotiationPolicy,
     NotifyTeam,
@@ -45,14 +45,12 @@ from dealdesk.domain import (
     SendEmail,
     SendFailed,
     State,
-    check_email,
     decide,
     start_negotiation,
 )
 from dealdesk.domain import EmailSent as DomainEmailSent
 from dealdesk.domain.reader_context import read_reply_in
 from dealdesk.domain.repricing import reprice
-from dealdesk.domain.writer import write_email
 from dealdesk.errors import IllegalTransition
 from dealdesk.runtime.actor import BaseActor
 from dealdesk.runtime.registry import SCHEDULER, mailroom_name, negotiation_name
@@ -60,38 +58,32 @@ from dealdesk.runtime.supervision import ChildSpec
 from dealdesk.runtime.virtual import Wake
 from dealdesk.store import (
     STORE,
-    AddDoNotContact,
-    AddReminder,
     AppendAudit,
     AuditKind,
     BudgetExceeded,
-    EmailPriority,
+    InboundKind,
     InboundStatus,
-    InsertOutbox,
     MarkInboundDelivered,
+    MarkOutboxHeard,
     MarkReminderFired,
-    RecordSpend,
+    OutboxStatus,
     SaveNegotiation,
     StoreError,
     campaign_spend_query,
     inbound_query,
+    outcome_heard_query,
     stored_campaign,
+    unheard_outcomes_query,
 )
-from dealdesk.store import CancelReminder as CancelStoredReminder
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from dealdesk.domain import Decision, Event
+    from dealdesk.domain import Campaign, Decision, Event
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.store import NegotiationRecord, StoreOp
 
 __all__ = ["Negotiator", "negotiator_spec"]
-
-_PRIORITY = {
-    EmailPurpose.OUTREACH: EmailPriority.OUTREACH,
-    EmailPurpose.FOLLOW_UP: EmailPriority.FOLLOW_UP,
-}
 
 
 class Negotiator(BaseActor):
@@ -118,11 +110,13 @@ class Negotiator(BaseActor):
         # The campaign's CPM tracker as its supervisor last told it (None: no agreements known,
         # the campaign's range alone decides).
         self.tracker: CpmTracker | None = None
+        self.campaign: Campaign | None = None  # the campaign as its supervisor last told it
+        self.gmail_thread: str | None = None  # the Gmail thread our first email opened
         self.supervisor = supervisor or parent
         self.tell_team = tell_team or (lambda text: self.log.info("team_told", text=text))
         self.row: NegotiationRecord | None = None
         self.negotiation: Negotiation | None = None
-        self.refused: list[str] = []  # guard refusals of this step, for the team
+        self.ops: StepOps | None = None  # what decisions write (once the row is loaded)
         self.log = self.log.bind(negotiation_id=negotiation_id)
 
     # -- runs on this actor's thread ------------------------------------------------------------
@@ -134,16 +128,22 @@ class Negotiator(BaseActor):
         data = self.row.data or {}
         if isinstance(data.get("negotiation"), dict):
             self.negotiation = Negotiation.model_validate(data["negotiation"])
-        else:
-            self.negotiation = self._new(data)
 
     def wake(self) -> None:
-        """Just activated (its supervisor says so before anything else): take up the work this
-        negotiation owns in the store — the first step, if it was never taken (new, or the
-        process died before the outreach step committed), and replies kept while it had no
+        """Just activated (its supervisor says so, after the campaign as it stands): take up the
+        work this negotiation owns in the store — the first step, if it was never taken (new, or
+        the process died before the outreach step committed), and replies kept while it had no
         activation, in order."""
+        if self.negotiation is None and self.row is not None:
+            self.negotiation = self._new(self.row.data or {})
         if self.negotiation is not None and self.negotiation.state is State.NEW:
             self.step(OutreachRequested())
+        # Outcomes of our emails it has not taken (the process died before it could), in order.
+        for email in self.store.reader().run(unheard_outcomes_query(negotiation_id=self.nid)):
+            if email.status == OutboxStatus.SENT:
+                self._sent(email.message_id, email.gmail_thread_id)
+            else:
+                self._failed(email.message_id, email.last_error)
         for kept in self.store.reader().run(
             inbound_query(negotiation_id=self.nid, status=InboundStatus.ROUTED)
         ):
@@ -153,12 +153,14 @@ class Negotiator(BaseActor):
         """The negotiation as it starts: prices fixed from the campaign (as persisted), the
         influencer's roster row, and the flexibility the campaign's agreements allow now."""
         assert self.row is not None
-        stored = stored_campaign(self.store.reader(), self.row.campaign_id)
+        campaign = self.campaign
+        if campaign is None:  # not told by a supervisor: as persisted
+            stored = stored_campaign(self.store.reader(), self.row.campaign_id)
+            campaign = stored.row.campaign if stored is not None else None
         roster = data.get("roster")
-        if stored is None or not isinstance(roster, dict):
+        if campaign is None or not isinstance(roster, dict):
             self.log.warning("negotiation_cannot_start", reason="no campaign or roster row")
             return None
-        campaign = stored.row.campaign
         tracker = self.tracker or CpmTracker(cpm_range=campaign.cpm_range)
         return start_negotiation(
             campaign,
@@ -176,23 +178,38 @@ class Negotiator(BaseActor):
         match message:
             case Wake():
                 return self.wake()
-            case CampaignCpm(tracker=tracker):
+            case CampaignCpm(tracker=tracker, campaign=campaign):
                 self.tracker = tracker
+                self.campaign = campaign or self.campaign
                 return None
-            case EmailSent(message_id=message_id):
-                purpose = self._purpose_of(message_id)
-                return self.step(DomainEmailSent(message_id=message_id, purpose=purpose))
+            case EmailSent(message_id=message_id, thread_id=thread_id):
+                return self._sent(message_id, thread_id)
+            case EmailFailed(bounce=str(gmail_id)):
+                return self._reply(gmail_id)  # kept in the store: taken once, like a reply
             case EmailFailed(message_id=message_id, reason=reason):
-                purpose = self._purpose_of(message_id)
-                return self.step(
-                    SendFailed(message_id=message_id, purpose=purpose, error=reason or "not sent")
-                )
+                return self._failed(message_id, reason)
             case ReplyArrived(gmail_id=gmail_id):
                 return self._reply(gmail_id)
             case ReminderFired(due=due):
                 return self.step(due, consumed=MarkReminderFired(due.reminder_id))
             case _:
                 return self.unhandled(message)
+
+    def _sent(self, message_id: str, thread_id: str | None) -> str | None:
+        """Our email went out: taken once (the news may come again after a restart)."""
+        self.gmail_thread = self.gmail_thread or thread_id
+        if self.store.reader().run(outcome_heard_query(message_id)):
+            return None
+        purpose = self._purpose_of(message_id)
+        event = DomainEmailSent(message_id=message_id, purpose=purpose)
+        return self.step(event, consumed=MarkOutboxHeard(message_id))
+
+    def _failed(self, message_id: str, reason: str | None) -> str | None:
+        if self.store.reader().run(outcome_heard_query(message_id)):
+            return None
+        purpose = self._purpose_of(message_id)
+        event = SendFailed(message_id=message_id, purpose=purpose, error=reason or "not sent")
+        return self.step(event, consumed=MarkOutboxHeard(message_id))
 
     def _purpose_of(self, message_id: str) -> EmailPurpose:
         assert self.negotiation is not None
@@ -209,6 +226,16 @@ class Negotiator(BaseActor):
         kept = next((r for r in waiting if r.gmail_id == gmail_id), None)
         if kept is None:
             return None  # taken before (a repeat after a restart)
+        bounce = kept.body.get("bounce")
+        if kept.kind is InboundKind.BOUNCE and isinstance(bounce, dict):
+            # A failed delivery of the email it returns, not something they said.
+            bounced = str(bounce.get("original_message_id") or gmail_id)
+            failed = SendFailed(
+                message_id=bounced,
+                purpose=self._purpose_of(bounced),
+                error=f"bounced: {bounce.get('reason') or 'the address does not take mail'}",
+            )
+            return self.step(failed, consumed=MarkInboundDelivered(gmail_id))
         text = str(kept.body.get("text") or "")
         reading = read_reply_in(self.negotiation, text, received=self.ctx.clock.now())
         event = ReplyReceived(
@@ -276,7 +303,7 @@ class Negotiator(BaseActor):
                 influencer_email=after.influencer.email,
                 state_from=before.state,
                 state_to=after.state,
-                rates=_rates(after),
+                rates=transition_rates(after),
                 metadata={
                     "negotiation_id": self.nid,
                     "event": event.type,
@@ -285,12 +312,16 @@ class Negotiator(BaseActor):
                 },
             ),
         ]
-        ops.extend(self._effect_ops(after, decision))
+        ops.extend(self._step_ops().of(after, decision))
         if consumed is not None:
             ops.append(consumed)
         self.store.commit(*ops)
         self.negotiation = after
-        self.row = self.store.reader().negotiation(self.nid)
+        save = ops[0]
+        assert isinstance(save, SaveNegotiation)
+        self.row = replace(
+            self.row, state=after.state.value, version=self.row.version + 1, data=save.data
+        )
         self._carry_out(after, decision)
         if after.state is not before.state:
             self._tell_supervisor(NegotiationMoved(self.nid, after.state.value))
@@ -315,104 +346,29 @@ class Negotiator(BaseActor):
             )
         ]
 
-    def _effect_ops(self, after: Negotiation, decision: Decision) -> list[StoreOp[Any]]:
-        assert self.row is not None
-        ops: list[StoreOp[Any]] = []
-        for effect in decision.effects:
-            match effect:
-                case SendEmail():
-                    written = write_email(after, effect)
-                    problems = check_email(written, effect, after)
-                    if problems:  # never an amount, placeholder or figure code did not decide
-                        ops.append(self._refused_email(after, effect, problems))
-                        continue
-                    ops.append(
-                        InsertOutbox(
-                            effect.message_id,
-                            self.nid,
-                            effect.to,
-                            written.subject,
-                            written.text,
-                            campaign_id=self.row.campaign_id,
-                            thread_id=self._gmail_thread(),
-                            mailbox=self.ctx.settings.gmail_address,
-                            in_reply_to=effect.in_reply_to,
-                            references=(effect.in_reply_to,) if effect.in_reply_to else (),
-                            html=written.html,
-                            priority=_PRIORITY.get(effect.purpose, EmailPriority.REPLY),
-                        )
-                    )
-                case ScheduleReminder():
-                    ops.append(
-                        AddReminder(
-                            effect.reminder_id, self.nid, effect.reminder.value, effect.due_at
-                        )
-                    )
-                case CancelReminder():
-                    ops.append(CancelStoredReminder(effect.reminder_id))
-                case MarkDoNotContact():
-                    ops.append(AddDoNotContact(effect.email, effect.reason, "reply"))
-                case RecordAgreement():
-                    ops.append(
-                        RecordSpend(
-                            self.row.campaign_id,
-                            self.nid,
-                            effect.terms.amount,
-                            after.campaign.budget,
-                            cpm=effect.cpm,
-                            engagement_rate=effect.engagement_rate,
-                        )
-                    )
-                    ops.append(
-                        AppendAudit(
-                            AuditKind.AGREEMENT,
-                            campaign_id=self.row.campaign_id,
-                            influencer_email=after.influencer.email,
-                            rates={"amount": str(effect.terms.amount), "cpm": str(effect.cpm)},
-                            metadata={"negotiation_id": self.nid},
-                        )
-                    )
-                case NotifyTeam():
-                    if effect.topic.value == "escalation":
-                        ops.append(
-                            AppendAudit(
-                                AuditKind.ESCALATION,
-                                campaign_id=self.row.campaign_id,
-                                influencer_email=after.influencer.email,
-                                metadata={"negotiation_id": self.nid, "summary": effect.summary},
-                            )
-                        )
-        return ops
+    def _step_ops(self) -> StepOps:
+        if self.ops is None:
+            assert self.row is not None
+            self.ops = StepOps(
+                self.nid, self.row.campaign_id, self.ctx.settings.gmail_address, self._gmail_thread
+            )
+        return self.ops
 
-    def _refused_email(
-        self, after: Negotiation, effect: SendEmail, problems: list[str]
-    ) -> AppendAudit:
-        assert self.row is not None
-        self.log.error("email_refused_by_guard", message_id=effect.message_id, problems=problems)
-        self.refused.append(
-            f"An email to {after.influencer.name} ({effect.purpose.value}) was "
-            f"not sent: {'; '.join(problems)[:500]}. A person should write it."
-        )
-        return AppendAudit(
-            AuditKind.EMAIL_SKIPPED,
-            campaign_id=self.row.campaign_id,
-            influencer_email=after.influencer.email,
-            metadata={
-                "negotiation_id": self.nid,
-                "message_id": effect.message_id,
-                "purpose": effect.purpose.value,
-                "problems": problems,
-            },
-        )
-
-    def _gmail_thread(self) -> str | None:
-        """The Gmail thread our first email opened (replies go in it)."""
-        sent = self.store.reader().outbox(negotiation_id=self.nid, status="sent")
-        return sent[0].gmail_thread_id if sent else None
+    def _gmail_thread(self, after: Negotiation) -> str | None:
+        """The Gmail thread our first email opened (replies go in it); none before it went."""
+        if self.gmail_thread is None and after.emails_queued > 1:
+            sent = self.store.reader().outbox(negotiation_id=self.nid, status="sent")
+            self.gmail_thread = sent[0].gmail_thread_id if sent else None
+        return self.gmail_thread
 
     def _carry_out(self, after: Negotiation, decision: Decision) -> None:
-        while self.refused:
-            self.tell_team(self.refused.pop(0))
+        refused = self._step_ops().refused
+        while refused:
+            refusal = refused.pop(0)
+            self.log.error(
+                "email_refused_by_guard", message_id=refusal.message_id, problems=refusal.problems
+            )
+            self.tell_team(refusal.team_text)
         if any(isinstance(e, SendEmail) for e in decision.effects):
             self.ctx.registry.tell(mailroom_name(self.ctx.settings.gmail_address), SendPending())
         for effect in decision.effects:
@@ -447,17 +403,6 @@ class Negotiator(BaseActor):
             "offers": [str(t.amount) for t in n.offers] if n else [],
             "last_ask": str(n.last_ask) if n and n.last_ask is not None else None,
         }
-
-
-def _rates(n: Negotiation) -> dict[str, str]:
-    """The numbers a step stood on: our last offer, their last ask, the cap, the agreement."""
-    figures = {
-        "offer": n.last_offer.amount if n.last_offer is not None else None,
-        "their_ask": n.last_ask,
-        "cap": n.effective_cap,
-        "agreed": n.agreed.amount if n.agreed is not None else None,
-    }
-    return {name: str(value) for name, value in figures.items() if value is not None}
 
 
 def negotiator_spec(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dealdesk.domain import CpmTracker
+    from dealdesk.domain import Campaign, CpmTracker
 
 __all__ = ["AgreementReached", "CampaignCpm", "NegotiationMoved"]
 
@@ -27,9 +27,11 @@ class AgreementReached:
 class CampaignCpm:
     """From the campaign supervisor, the owner of the campaign's CPM tracker: the tracker as it
     stands (told before a negotiator's first step and after every agreement), which each of the
-    negotiator's decisions consults."""
+    negotiator's decisions consults; on activation also the campaign as it stands (its terms,
+    without its list of influencers), so a new negotiation is priced without reading it again."""
 
     tracker: CpmTracker
+    campaign: Campaign | None = None
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,9 @@ def start_negotiation(
     plan = plan_prices(campaign, influencer, flexibility, policy.playbook, policy.pricing)
     return Negotiation(
         id=negotiation_id(campaign.id, entry or influencer.email),
-        campaign=campaign,
+        # One influencer's negotiation: the campaign's list of influencers is not its business
+        # (and every saved step would carry it).
+        campaign=campaign.model_copy(update={"influencers": ()}),
         influencer=influencer,
         policy=policy,
         plan=plan,

@@ -57,13 +57,16 @@ from dealdesk.store.ops import AppendAudit, Plan, StoreOp, Transaction
 from dealdesk.store.outbox import (
     ClaimOutbox,
     InsertOutbox,
+    MarkOutboxHeard,
     OutboxInserted,
     OutboxRecord,
     UpdateOutbox,
     outbox_counts_query,
     outbox_route_query,
+    outcome_heard_query,
     sendable_query,
     sent_since_query,
+    unheard_outcomes_query,
 )
 from dealdesk.store.queries import (
     AuditEntry,
@@ -132,6 +135,7 @@ __all__ = [
     "MarkDeliveryProcessed",
     "MarkErrorPosted",
     "MarkInboundDelivered",
+    "MarkOutboxHeard",
     "MarkReminderFired",
     "NegotiationRecord",
     "OutboxInserted",
@@ -177,6 +181,7 @@ __all__ = [
     "open_writer_sync",
     "outbox_counts_query",
     "outbox_route_query",
+    "outcome_heard_query",
     "parse_iso",
     "prepare_database",
     "run_plan",
@@ -185,4 +190,5 @@ __all__ = [
     "sent_since_query",
     "stored_campaign",
     "stored_campaigns",
+    "unheard_outcomes_query",
 ]

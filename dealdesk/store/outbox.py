@@ -80,8 +80,8 @@ class InsertOutbox(StoreOp[OutboxInserted]):
         result = yield Stmt(
             "INSERT INTO outbox (message_id, negotiation_id, campaign_id, mailbox, thread_id, "
             "in_reply_to, refs, recipient, subject, rendered, html, priority, status, attempts, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, "
-            "?, ?) ON CONFLICT (message_id) DO NOTHING",
+            "created_at, updated_at, heard) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "'pending', 0, ?, ?, 0) ON CONFLICT (message_id) DO NOTHING",
             (self.message_id, self.negotiation_id, self.campaign_id, self.mailbox,
              self.thread_id, self.in_reply_to, " ".join(self.references), self.recipient,
              self.subject, self.rendered, self.html, int(self.priority), now, now),
@@ -157,6 +157,20 @@ class UpdateOutbox(StoreOp[None]):
                 f"no outbox email with Message-ID {self.message_id!r}"
                 + (f" in state {', '.join(expected)}" if self.expect else "")
             )
+
+
+@dataclass(frozen=True, slots=True)
+class MarkOutboxHeard(StoreOp[None]):
+    """The email's negotiation has taken its outcome (in the step this op commits with)."""
+
+    message_id: str
+
+    def __post_init__(self) -> None:
+        require_texts(message_id=self.message_id)
+
+    def plan(self, now: str) -> Plan[None]:  # noqa: ARG002 - no time to record
+        yield Stmt("UPDATE outbox SET heard = 1 WHERE message_id = ?", (self.message_id,))
+        return None
 
 
 # -- reads ---------------------------------------------------------------------------------------
@@ -281,4 +295,26 @@ def outbox_counts_query(mailbox: str) -> Query[dict[str, int]]:
         "SELECT status, count(*) FROM outbox WHERE mailbox = ? GROUP BY status",
         (mailbox,),
         lambda rows: {str(r[0]): int(r[1]) for r in rows},
+    )
+
+def unheard_outcomes_query(
+    *, campaign_id: str | None = None, negotiation_id: str | None = None
+) -> Query[list[OutboxRecord]]:
+    """Emails whose outcome (sent, failed, cancelled) their negotiation has not taken yet, in
+    the order the outcomes came."""
+    return Query(
+        f"{_OUTBOX_SELECT} WHERE heard = 0 AND status IN ('sent', 'failed', 'cancelled') AND "
+        "(?1 IS NULL OR campaign_id = ?1) AND (?2 IS NULL OR negotiation_id = ?2) "
+        "ORDER BY updated_at, message_id",
+        (campaign_id, negotiation_id),
+        _records,
+    )
+
+
+def outcome_heard_query(message_id: str) -> Query[bool]:
+    """Whether the email's negotiation has taken its outcome already (unknown emails: no)."""
+    return Query(
+        "SELECT heard FROM outbox WHERE message_id = ?",
+        (message_id,),
+        lambda rows: bool(rows and rows[0][0]),
     )

@@ -254,8 +254,16 @@ _V4 = """
 ALTER TABLE agreements ADD COLUMN cpm TEXT;
 ALTER TABLE agreements ADD COLUMN engagement_rate TEXT;
 """
+# Whether the email's negotiation has taken its outcome (sent, failed, cancelled) in one of its
+# own steps: 0 until then, so a crash between the outcome and that step is found at start-up
+# and the news given again. Rows from before were all taken.
+_V5 = """
+ALTER TABLE outbox ADD COLUMN heard INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX outbox_unheard ON outbox (campaign_id, negotiation_id)
+    WHERE heard = 0 AND status IN ('sent', 'failed', 'cancelled');
+"""
 # Append only. Index i migrates version i -> i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -70,7 +70,7 @@ def test_every_personas_answer_reaches_its_own_negotiation(rig):
             assert bounce.kind == "bounce"
             assert bounce.from_addr.startswith("mailer-daemon@")
             assert news == [EmailFailed(rig.nid(persona.address), sent[persona.address],
-                                        news[0].reason, final=True)]  # fmt: skip
+                                        news[0].reason, final=True, bounce=bounce.gmail_id)]  # fmt: skip
             assert news[0].reason.startswith("bounced")
         elif persona.kind is Kind.OUT_OF_OFFICE:
             assert kinds == ["auto_reply", "reply"]  # then the real answer, in the same step

@@ -5,7 +5,6 @@ dictates; every step committed before its effects, every email once."""
 from __future__ import annotations
 
 import re
-
 import sqlite3
 import time
 from decimal import Decimal

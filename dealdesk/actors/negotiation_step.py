@@ -1,0 +1,171 @@
+"""What one decision of a negotiation writes, in the step's one transaction: the store operations
+its effects become (each email worded and checked by the guard into the outbox, reminders,
+do-not-contact, the agreement's spend and audit entry, an escalation's audit entry), and the
+rates its transition is audited with. The Negotiator commits them with the negotiation's row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dealdesk.domain import (
+    CancelReminder,
+    EmailPurpose,
+    MarkDoNotContact,
+    NotifyTeam,
+    RecordAgreement,
+    ScheduleReminder,
+    SendEmail,
+    check_email,
+)
+from dealdesk.domain.writer import write_email
+from dealdesk.store import (
+    AddDoNotContact,
+    AddReminder,
+    AppendAudit,
+    AuditKind,
+    EmailPriority,
+    InsertOutbox,
+    RecordSpend,
+)
+from dealdesk.store import CancelReminder as CancelStoredReminder
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dealdesk.domain import Decision, Negotiation
+    from dealdesk.store import StoreOp
+
+__all__ = ["Refusal", "StepOps", "transition_rates"]
+
+_PRIORITY = {
+    EmailPurpose.OUTREACH: EmailPriority.OUTREACH,
+    EmailPurpose.FOLLOW_UP: EmailPriority.FOLLOW_UP,
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An email the guard refused: why, and what the team must hear of it."""
+
+    message_id: str
+    problems: list[str]
+    team_text: str
+
+
+@dataclass
+class StepOps:
+    """The store operations of one negotiation's decisions. ``thread`` answers the Gmail thread
+    its emails reply in (asked only when there is an email to write); ``refused`` collects what
+    the team must hear of emails the guard refused."""
+
+    negotiation_id: str
+    campaign_id: str
+    mailbox: str
+    thread: Callable[[Negotiation], str | None]
+    refused: list[Refusal] = field(default_factory=list)
+
+    def of(self, after: Negotiation, decision: Decision) -> list[StoreOp[Any]]:
+        ops: list[StoreOp[Any]] = []
+        for effect in decision.effects:
+            match effect:
+                case SendEmail():
+                    ops.append(self._email(after, effect))
+                case ScheduleReminder():
+                    ops.append(
+                        AddReminder(
+                            effect.reminder_id,
+                            self.negotiation_id,
+                            effect.reminder.value,
+                            effect.due_at,
+                        )
+                    )
+                case CancelReminder():
+                    ops.append(CancelStoredReminder(effect.reminder_id))
+                case MarkDoNotContact():
+                    ops.append(AddDoNotContact(effect.email, effect.reason, "reply"))
+                case RecordAgreement():
+                    ops.append(
+                        RecordSpend(
+                            self.campaign_id,
+                            self.negotiation_id,
+                            effect.terms.amount,
+                            after.campaign.budget,
+                            cpm=effect.cpm,
+                            engagement_rate=effect.engagement_rate,
+                        )
+                    )
+                    ops.append(
+                        AppendAudit(
+                            AuditKind.AGREEMENT,
+                            campaign_id=self.campaign_id,
+                            influencer_email=after.influencer.email,
+                            rates={"amount": str(effect.terms.amount), "cpm": str(effect.cpm)},
+                            metadata={"negotiation_id": self.negotiation_id},
+                        )
+                    )
+                case NotifyTeam():
+                    if effect.topic.value == "escalation":
+                        ops.append(
+                            AppendAudit(
+                                AuditKind.ESCALATION,
+                                campaign_id=self.campaign_id,
+                                influencer_email=after.influencer.email,
+                                metadata={
+                                    "negotiation_id": self.negotiation_id,
+                                    "summary": effect.summary,
+                                },
+                            )
+                        )
+        return ops
+
+    def _email(self, after: Negotiation, effect: SendEmail) -> StoreOp[Any]:
+        written = write_email(after, effect)
+        problems = check_email(written, effect, after)
+        if problems:  # never an amount, placeholder or figure code did not decide
+            return self._refused_email(after, effect, problems)
+        return InsertOutbox(
+            effect.message_id,
+            self.negotiation_id,
+            effect.to,
+            written.subject,
+            written.text,
+            campaign_id=self.campaign_id,
+            thread_id=self.thread(after),
+            mailbox=self.mailbox,
+            in_reply_to=effect.in_reply_to,
+            references=(effect.in_reply_to,) if effect.in_reply_to else (),
+            html=written.html,
+            priority=_PRIORITY.get(effect.purpose, EmailPriority.REPLY),
+        )
+
+    def _refused_email(
+        self, after: Negotiation, effect: SendEmail, problems: list[str]
+    ) -> AppendAudit:
+        team_text = (
+            f"An email to {after.influencer.name} ({effect.purpose.value}) was not sent: "
+            f"{'; '.join(problems)[:500]}. A person should write it."
+        )
+        self.refused.append(Refusal(effect.message_id, problems, team_text))
+        return AppendAudit(
+            AuditKind.EMAIL_SKIPPED,
+            campaign_id=self.campaign_id,
+            influencer_email=after.influencer.email,
+            metadata={
+                "negotiation_id": self.negotiation_id,
+                "message_id": effect.message_id,
+                "purpose": effect.purpose.value,
+                "problems": problems,
+            },
+        )
+
+
+def transition_rates(n: Negotiation) -> dict[str, str]:
+    """The numbers a step stood on: our last offer, their last ask, the cap, the agreement."""
+    figures = {
+        "offer": n.last_offer.amount if n.last_offer is not None else None,
+        "their_ask": n.last_ask,
+        "cap": n.effective_cap,
+        "agreed": n.agreed.amount if n.agreed is not None else None,
+    }
+    return {name: str(value) for name, value in figures.items() if value is not None}
