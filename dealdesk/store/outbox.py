@@ -297,6 +297,7 @@ def outbox_counts_query(mailbox: str) -> Query[dict[str, int]]:
         lambda rows: {str(r[0]): int(r[1]) for r in rows},
     )
 
+
 def unheard_outcomes_query(
     *, campaign_id: str | None = None, negotiation_id: str | None = None
 ) -> Query[list[OutboxRecord]]:
