@@ -302,12 +302,17 @@ def unheard_outcomes_query(
     *, campaign_id: str | None = None, negotiation_id: str | None = None
 ) -> Query[list[OutboxRecord]]:
     """Emails whose outcome (sent, failed, cancelled) their negotiation has not taken yet, in
-    the order the outcomes came."""
+    the order the outcomes came; of one negotiation, or of one campaign (through the partial
+    index of unheard outcomes: only the filter given is named)."""
+    column, value = (
+        ("negotiation_id", negotiation_id)
+        if negotiation_id is not None
+        else ("campaign_id", campaign_id)
+    )
     return Query(
         f"{_OUTBOX_SELECT} WHERE heard = 0 AND status IN ('sent', 'failed', 'cancelled') AND "
-        "(?1 IS NULL OR campaign_id = ?1) AND (?2 IS NULL OR negotiation_id = ?2) "
-        "ORDER BY updated_at, message_id",
-        (campaign_id, negotiation_id),
+        f"{column} = ? ORDER BY updated_at, message_id",
+        (value,),
         _records,
     )
 
