@@ -50,6 +50,7 @@ class Activations:
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self._live: OrderedDict[str, _Live] = OrderedDict()  # least recently used first
+        self._evicting = 0  # how many of them are on their way out
         self.peak = 0
         self.evictions = 0
 
@@ -62,23 +63,28 @@ class Activations:
         with self._lock:
             entry = self._live.pop(name, None)
             if entry is None or entry.owner != owner:
+                if entry is not None and entry.evicting:
+                    self._evicting -= 1
                 entry = _Live(owner, 0.0)
+            if entry.evicting:  # used again: whatever was asked of it, it is live now
+                entry.evicting = False
+                self._evicting -= 1
             entry.used_at = self._monotonic()
-            entry.evicting = False  # used again: whatever was asked of it, it is live now
             self._live[name] = entry
-            over = len(self._live) - self.cap - sum(e.evicting for e in self._live.values())
+            over = len(self._live) - self.cap - self._evicting
             chosen: list[Eviction] = []
-            for other, live in self._live.items():
-                if over <= 0:
-                    break
-                if other == name or live.evicting:
-                    continue
-                live.evicting = True
-                chosen.append(Eviction(live.owner, other))
-                over -= 1
+            if over > 0:
+                for other, live in self._live.items():
+                    if over <= 0:
+                        break
+                    if other == name or live.evicting:
+                        continue
+                    live.evicting = True
+                    self._evicting += 1
+                    chosen.append(Eviction(live.owner, other))
+                    over -= 1
             self.evictions += len(chosen)
-            staying = len(self._live) - sum(e.evicting for e in self._live.values())
-            self.peak = max(self.peak, staying)
+            self.peak = max(self.peak, len(self._live) - self._evicting)
             return chosen
 
     def evicting(self, name: str) -> bool:
@@ -90,7 +96,9 @@ class Activations:
     def gone(self, name: str) -> None:
         """``name`` was passivated (or stopped for good): no longer live."""
         with self._lock:
-            self._live.pop(name, None)
+            entry = self._live.pop(name, None)
+            if entry is not None and entry.evicting:
+                self._evicting -= 1
 
     def idle(self, owner: str, idle_s: float) -> list[str]:
         """``owner``'s activations unused for ``idle_s`` seconds or more, oldest first."""
