@@ -34,32 +34,42 @@ class Wait:
 
 @dataclass
 class Pacer:
+    """Each window is a deque trimmed from its old end, with its count or sum kept as it changes,
+    so a decision costs the same with 30 sends in the last day as with 30,000 (a sum over the
+    day's sends on every decision made sending quadratic in the day's volume)."""
+
     daily_cap: int
     per_minute: int
     units_per_minute: int
     sends: deque[datetime] = field(default_factory=deque)  # when each send of the last 24 h went
+    recent: deque[datetime] = field(default_factory=deque)  # ... and of the last minute
     units: deque[tuple[datetime, int]] = field(default_factory=deque)
+    units_total: int = 0  # the sum of ``units``
     paused_until: datetime | None = None
 
     def _trim(self, now: datetime) -> None:
         while self.sends and self.sends[0] <= now - DAY:
             self.sends.popleft()
+        while self.recent and self.recent[0] <= now - MINUTE:
+            self.recent.popleft()
         while self.units and self.units[0][0] <= now - MINUTE:
-            self.units.popleft()
+            self.units_total -= self.units.popleft()[1]
 
     def sent(self, at: datetime) -> None:
         self.sends.append(at)
+        self.recent.append(at)
 
     def spent(self, at: datetime, units: int) -> None:
         if units > 0:
             self.units.append((at, units))
+            self.units_total += units
 
     def pause(self, until: datetime) -> None:
         self.paused_until = max(until, self.paused_until or until)
 
     def units_last_minute(self, now: datetime) -> int:
         self._trim(now)
-        return sum(units for _, units in self.units)
+        return self.units_total
 
     def sent_last_day(self, now: datetime) -> int:
         self._trim(now)
@@ -70,11 +80,14 @@ class Pacer:
         self._trim(now)
         if self.paused_until is not None and now < self.paused_until:
             return 0
-        recent = sum(1 for at in self.sends if at > now - MINUTE)
-        units = self.units_per_minute - sum(units for _, units in self.units)
+        units = self.units_per_minute - self.units_total
         return max(
             0,
-            min(self.daily_cap - len(self.sends), self.per_minute - recent, units // SEND_UNITS),
+            min(
+                self.daily_cap - len(self.sends),
+                self.per_minute - len(self.recent),
+                units // SEND_UNITS,
+            ),
         )
 
     def wait(self, now: datetime) -> Wait:
@@ -84,12 +97,11 @@ class Pacer:
             return Wait((self.paused_until - now).total_seconds(), "paused")
         if len(self.sends) >= self.daily_cap:
             return Wait((self.sends[-self.daily_cap] + DAY - now).total_seconds(), "daily_cap")
-        recent = [at for at in self.sends if at > now - MINUTE]
-        if len(recent) >= self.per_minute:
-            return Wait((recent[-self.per_minute] + MINUTE - now).total_seconds(), "per_minute")
-        used = sum(units for _, units in self.units)
-        if used + SEND_UNITS > self.units_per_minute:
-            need = used + SEND_UNITS - self.units_per_minute
+        if len(self.recent) >= self.per_minute:
+            oldest = self.recent[-self.per_minute]
+            return Wait((oldest + MINUTE - now).total_seconds(), "per_minute")
+        if self.units_total + SEND_UNITS > self.units_per_minute:
+            need = self.units_total + SEND_UNITS - self.units_per_minute
             for at, units in self.units:  # wait until enough of the window has slid out
                 need -= units
                 if need <= 0:

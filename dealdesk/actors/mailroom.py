@@ -430,7 +430,7 @@ class Mailroom(BaseActor):
 
     def _refresh_gauges(self) -> None:
         now = self.ctx.clock.now()
-        counts = self.store.reader().run(outbox_counts_query(self.address))
+        counts = self.store.reader().run(outbox_counts_query(self.address, _WAITING))
         for state in _WAITING:
             self.ctx.metrics.mail_waiting.labels(self.address, state.value).set(
                 counts.get(state.value, 0)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealdesk.store.model import InboundKind, InboundStatus, iso_ms
 from dealdesk.store.ops import Plan, Stmt, StoreOp, check_texts, require_texts, to_json
-from dealdesk.store.queries import Query, Rows
+from dealdesk.store.queries import Query, Rows, where
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -130,12 +130,16 @@ def inbound_query(
     mailbox: str | None = None,
 ) -> Query[list[InboundRecord]]:
     """Received messages, oldest first (the order they reach their negotiation in)."""
+    clause, params = where(
+        negotiation_id=negotiation_id,
+        status=None if status is None else InboundStatus(status).value,
+        mailbox=mailbox,
+    )
     return Query(
-        "SELECT gmail_id, mailbox, message_id, thread_id, from_addr, subject, received_at, kind, "
-        "negotiation_id, body, status, delivered_at FROM mail_received "
-        "WHERE (?1 IS NULL OR negotiation_id = ?1) AND (?2 IS NULL OR status = ?2) AND "
-        "(?3 IS NULL OR mailbox = ?3) ORDER BY received_at, gmail_id",
-        (negotiation_id, None if status is None else InboundStatus(status).value, mailbox),
+        "SELECT gmail_id, mailbox, message_id, thread_id, from_addr, subject, received_at, kind, "  # noqa: S608
+        f"negotiation_id, body, status, delivered_at FROM mail_received WHERE {clause} "
+        "ORDER BY received_at, gmail_id",
+        params,
         _records,
     )
 

@@ -18,7 +18,7 @@ from dealdesk.errors import InvalidInput
 from dealdesk.store.errors import StoreError
 from dealdesk.store.model import EmailPriority, OutboxStatus, iso_ms
 from dealdesk.store.ops import Plan, Stmt, StoreOp, check_texts, require_texts
-from dealdesk.store.queries import Query, Rows
+from dealdesk.store.queries import Query, Rows, where
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -244,11 +244,12 @@ def outbox_query(
     message_id: str | None = None,
     mailbox: str | None = None,
 ) -> Query[list[OutboxRecord]]:
+    clause, params = where(
+        status=status, negotiation_id=negotiation_id, message_id=message_id, mailbox=mailbox
+    )
     return Query(
-        f"{_OUTBOX_SELECT} WHERE (?1 IS NULL OR status = ?1) AND "
-        "(?2 IS NULL OR negotiation_id = ?2) AND (?3 IS NULL OR message_id = ?3) AND "
-        "(?4 IS NULL OR mailbox = ?4) ORDER BY created_at, message_id",
-        (status, negotiation_id, message_id, mailbox),
+        f"{_OUTBOX_SELECT} WHERE {clause} ORDER BY created_at, message_id",
+        params,
         _records,
     )
 
@@ -289,11 +290,17 @@ def outbox_route_query(
     )
 
 
-def outbox_counts_query(mailbox: str) -> Query[dict[str, int]]:
-    """How many emails of ``mailbox`` are in each state."""
+def outbox_counts_query(
+    mailbox: str, statuses: tuple[OutboxStatus, ...] = ()
+) -> Query[dict[str, int]]:
+    """How many emails of ``mailbox`` are in each state (only ``statuses``, when given: counted
+    through the status index, so the cost is theirs, not every email's ever sent)."""
+    only = ""
+    if statuses:
+        only = f" AND status IN ({','.join('?' * len(statuses))})"
     return Query(
-        "SELECT status, count(*) FROM outbox WHERE mailbox = ? GROUP BY status",
-        (mailbox,),
+        f"SELECT status, count(*) FROM outbox WHERE mailbox = ?{only} GROUP BY status",  # noqa: S608
+        (mailbox, *(OutboxStatus(s).value for s in statuses)),
         lambda rows: {str(r[0]): int(r[1]) for r in rows},
     )
 

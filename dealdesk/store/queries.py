@@ -57,6 +57,17 @@ class Query(Generic[T]):
     convert: Callable[[Rows], T]
 
 
+def where(**columns: Any) -> tuple[str, tuple[Any, ...]]:
+    """A WHERE clause matching every column given a value (None: that column is not filtered),
+    and its parameters. Only the columns given are named, so SQLite can use their indexes: a
+    ``(? IS NULL OR col = ?)`` term for an unused filter makes it scan the whole table, which
+    turned each lookup by Message-ID or negotiation into a scan of every email ever sent.
+    Column names are the callers' literals, never input."""
+    given = [(column, value) for column, value in columns.items() if value is not None]
+    clause = " AND ".join(f"{column} = ?" for column, _ in given) or "1"
+    return clause, tuple(value for _, value in given)
+
+
 def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
@@ -255,10 +266,11 @@ def campaigns_query(campaign_id: str | None = None) -> Query[list[CampaignRecord
     def convert(rows: Rows) -> list[CampaignRecord]:
         return [CampaignRecord(r[0], r[1], r[2], _loads(r[3]), r[4], r[5]) for r in rows]
 
+    clause, params = where(campaign_id=campaign_id)
     return Query(
-        "SELECT campaign_id, name, status, data, created_at, updated_at FROM campaigns "
-        "WHERE (?1 IS NULL OR campaign_id = ?1) ORDER BY created_at, campaign_id",
-        (campaign_id,),
+        "SELECT campaign_id, name, status, data, created_at, updated_at FROM campaigns "  # noqa: S608
+        f"WHERE {clause} ORDER BY created_at, campaign_id",
+        params,
         convert,
     )
 
@@ -279,10 +291,10 @@ def _negotiations(rows: Rows) -> list[NegotiationRecord]:
 
 
 def negotiations_query(campaign_id: str | None = None) -> Query[list[NegotiationRecord]]:
+    clause, params = where(campaign_id=campaign_id)
     return Query(
-        f"{_NEGOTIATION_SELECT} WHERE (?1 IS NULL OR campaign_id = ?1) "
-        "ORDER BY campaign_id, influencer_name",
-        (campaign_id,),
+        f"{_NEGOTIATION_SELECT} WHERE {clause} ORDER BY campaign_id, influencer_name",
+        params,
         _negotiations,
     )
 
