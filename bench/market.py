@@ -3,7 +3,7 @@
     python bench/market.py               # 500 creators, seed 7
     python bench/market.py --quick       # 100 creators
     python bench/market.py --creators 2000 --seed 11
-    python bench/market.py --schedule 0,0.15,0.4,1   # ours with another concession schedule
+    python bench/market.py --schedule 0,0.4,0.75,1   # ours with another concession schedule
 
 Measured as an automated negotiator is in the research literature (the ANAC/negmas lineage; see
 ``ARCHITECTURE.md``). Each creator is a sandbox persona (``dealdesk.sandbox.gmail.personas``) with
@@ -429,7 +429,7 @@ def main() -> int:
     parser.add_argument("--creators", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--schedule", default=None, help="ours with this concession schedule, e.g. 0,0.15,0.4,1"
+        "--schedule", default=None, help="ours with this concession schedule, e.g. 0,0.4,0.75,1"
     )
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds per run, at most")
     args = parser.parse_args()

@@ -12,10 +12,10 @@ range $20-$30, engagement 6%, one Instagram reel (weight 1.0), default playbook,
 - opening: 50,000 / 1000 x $20.00 = **$1,000**
 - cap: no agreements, so base CPM $30.00; 6% > 5% earns 15%: $34.50 CPM (under the 120% ceiling
   of $36.00) -> 50 x $34.50 = **$1,725**
-- schedule (0, 0.40, 0.75, 1): **$1,000, $1,290, $1,540** ($1,543.75 down to the $5 step),
+- schedule (0, 0.15, 0.40, 1): **$1,000, $1,105** ($1,108.75 down to the $5 step), **$1,290**,
   **$1,725**
-- accept: after our opening, any ask up to $1,290 (what we would offer next) is accepted at the
-  ask; after $1,290, up to $1,540; after $1,540 and at the final round, up to $1,725
+- accept: after our opening, any ask up to $1,105 (what we would offer next) is accepted at the
+  ask; after $1,105, up to $1,290; after $1,290 and at the final round, up to $1,725
 - counter: an ask above that gets the next scheduled offer, never more than the ask
 - escalate: an ask above $1,725 once our $1,725 final offer is out (round limit), or any ask
   above the campaign's max-without-approval; exit politely: an ask above 2 x $1,725 = $3,450

@@ -123,11 +123,11 @@ class Playbook(BaseModel):
     max_rounds: int = Field(default=4, ge=1, le=12)
     concession_schedule: tuple[Ratio, ...] = (
         Decimal(0),
+        Decimal("0.15"),
         Decimal("0.40"),
-        Decimal("0.75"),
         Decimal(1),
     )
-    # Offers are rounded down to this step (a $1,543.75 counter reads as $1,540).
+    # Offers are rounded down to this step (a $1,108.75 counter reads as $1,105).
     offer_step: Money = Decimal("5.00")
     follow_up_after_hours: tuple[int, ...] = (72, 96)
     stale_after_hours: int = Field(default=120, ge=1)

@@ -57,7 +57,7 @@ def test_price_prints_the_worked_example() -> None:
     out = json.loads(result.stdout)
     assert out["opening"] == "1000.00"
     assert out["cap"] == "1725.00"
-    assert out["schedule"] == ["1000.00", "1290.00", "1540.00", "1725.00"]
+    assert out["schedule"] == ["1000.00", "1105.00", "1290.00", "1725.00"]
     assert out["escalate_above"] == "3450.00"  # 2x the cap: a human looks
     assert out["exit_above"] is None  # the playbook exits on no price alone
     assert "15% premium" in out["reason"]

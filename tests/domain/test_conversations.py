@@ -97,12 +97,12 @@ def test_follow_ups_restate_our_current_offer() -> None:
     follow_up = driver.emails()[-1]
     assert follow_up.purpose == "follow_up"
     assert follow_up.terms is not None
-    assert follow_up.terms.amount == D(1290)
+    assert follow_up.terms.amount == D(1105)
 
 
 def test_a_late_reply_revives_a_stale_thread() -> None:
     driver = at_stale()
-    driver.reply("Sorry for the delay! $1,200 works.")
+    driver.reply("Sorry for the delay! $1,100 works.")
     assert driver.negotiation.state is State.AGREED
 
 
@@ -146,7 +146,7 @@ def test_decline_is_thanked_and_the_team_told_with_our_last_offer() -> None:
     assert [e.purpose for e in effects if isinstance(e, SendEmail)] == ["exit"]
     team = next(e for e in effects if isinstance(e, NotifyTeam))
     assert team.topic is TeamTopic.DECLINED
-    assert team.our_offer == D(1290)
+    assert team.our_offer == D(1105)
     assert "future" in team.summary
 
 
@@ -248,7 +248,7 @@ def test_deliverables_outside_the_brief_escalate() -> None:
 
 def test_every_decision_has_a_reason_and_the_history_holds_the_thread() -> None:
     driver = at_counter_sent()
-    driver.reply("Could you do $1,500?")
+    driver.reply("Could you do $1,200?")
     assert all(d.reason.strip() for d in driver.decisions)
     kinds = [h.kind.value for h in driver.negotiation.history]
     assert kinds.count("reply") == 2
@@ -283,7 +283,7 @@ def test_outgoing_email_amounts_are_compared_as_money() -> None:
     outreach, counter = driver.emails()[0], driver.emails()[1]
     assert email_amount_problems("We'd love to offer $1,000 for one reel.", outreach) == ()
     assert email_amount_problems("We can offer 1,000.00 USD.", outreach) == ()
-    assert email_amount_problems("You asked $2,000; we can do $1,290.", counter) == ()
+    assert email_amount_problems("You asked $2,000; we can do $1,105.", counter) == ()
     assert email_amount_problems("We can do 1,800 USD.", counter) != ()
     assert "missing" in email_amount_problems("Thanks for the reply!", counter)[0]
 
@@ -295,10 +295,10 @@ def test_accepting_without_a_number_agrees_at_our_last_offer_never_zero() -> Non
     confirmation = driver.emails()[-1]
     assert confirmation.purpose == "confirmation"
     assert confirmation.terms is not None
-    assert confirmation.terms.amount == D(1290)
+    assert confirmation.terms.amount == D(1105)
     team = next(e for e in driver.last.effects if isinstance(e, NotifyTeam))
     assert team.terms is not None
-    assert team.terms.amount == D(1290)
+    assert team.terms.amount == D(1105)
 
 
 def test_a_human_can_correct_the_reading_of_an_escalated_reply() -> None:

@@ -91,7 +91,7 @@ def test_recording_the_same_negotiation_twice_counts_once() -> None:
 def test_schedule_never_falls_and_stays_between_opening_and_cap() -> None:
     playbook = Playbook(offer_step=D(25))
     offers = schedule_offers(D("1003.10"), D("1733.33"), playbook)
-    assert offers == (D("1003.10"), D(1275), D(1550), D(1725))
+    assert offers == (D("1003.10"), D(1100), D(1275), D(1725))
 
 
 def test_roster_rates_and_approval_limit_bound_the_plan() -> None:

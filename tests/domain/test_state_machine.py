@@ -197,7 +197,7 @@ def test_paused_from_survives_persistence_and_resume_returns_there() -> None:
 def test_a_reply_while_paused_is_queued_and_answered_on_resume() -> None:
     driver = at_awaiting()
     driver.send(Pause(by="jo"))
-    driver.reply("Could you do $1,200?")
+    driver.reply("Could you do $1,100?")
     assert driver.negotiation.state is State.PAUSED
     assert len(driver.negotiation.pending_replies) == 1
     assert not [e for e in driver.last.effects if isinstance(e, SendEmail)]
@@ -205,7 +205,7 @@ def test_a_reply_while_paused_is_queued_and_answered_on_resume() -> None:
     assert driver.negotiation.state is State.AGREED
     assert driver.negotiation.pending_replies == ()
     assert driver.negotiation.agreed is not None
-    assert driver.negotiation.agreed.amount == D(1200)
+    assert driver.negotiation.agreed.amount == D(1100)
 
 
 def test_outreach_confirmed_while_paused_resumes_into_waiting() -> None:

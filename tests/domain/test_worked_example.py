@@ -1,7 +1,7 @@
 """The worked example from dealdesk/domain/pricing.py, number by number.
 
 50,000 average views, CPM range $20-$30, engagement 6%, one Instagram reel, default playbook,
-no agreements yet: opening $1,000; cap $1,725 (CPM $34.50); schedule $1,000, $1,290, $1,540,
+no agreements yet: opening $1,000; cap $1,725 (CPM $34.50); schedule $1,000, $1,105, $1,290,
 $1,725; exit above $3,450.
 """
 
@@ -44,13 +44,13 @@ def test_worked_example_opening_cap_and_schedule() -> None:
     assert flexibility.ceiling_cpm == D("36.00")
     assert p.opening == D("1000.00")
     assert p.cap == D("1725.00")
-    assert p.schedule == (D(1000), D(1290), D(1540), D(1725))
+    assert p.schedule == (D(1000), D(1105), D(1290), D(1725))
     assert "15% premium" in flexibility.reason
 
 
 def test_worked_example_numbers_are_the_ones_in_the_module_docs() -> None:
     doc = pricing_module.__doc__ or ""
-    for number in ("$1,000", "$1,725", "$34.50", "$1,290", "$1,540", "$1,543.75", "$3,450"):
+    for number in ("$1,000", "$1,725", "$34.50", "$1,105", "$1,108.75", "$1,290", "$3,450"):
         assert number in doc
 
 
@@ -65,7 +65,7 @@ def test_worked_example_conversation_counters_by_the_schedule_then_escalates() -
     assert driver.emails()[0].terms.amount == D(1000)
     for ask in ("$2,000", "$1,900", "$1,800"):
         driver.reply(f"My rate is {ask}.")
-    assert counter_amounts(driver) == [D(1290), D(1540), D(1725)]
+    assert counter_amounts(driver) == [D(1105), D(1290), D(1725)]
     driver.reply("I still need $1,800.")
     assert driver.negotiation.state is State.ESCALATED
     assert "Round limit" in driver.last.reason
@@ -74,10 +74,10 @@ def test_worked_example_conversation_counters_by_the_schedule_then_escalates() -
 @pytest.mark.parametrize(
     ("ask", "state", "amount"),
     [
-        ("$1,290", State.AGREED, D(1290)),  # at what we would offer next: accepted at their ask
+        ("$1,105", State.AGREED, D(1105)),  # at what we would offer next: accepted at their ask
         ("$1,100", State.AGREED, D(1100)),
-        ("$1,291", State.COUNTER_SENT, D(1290)),  # just above: counter with the next offer
-        ("$3,450", State.COUNTER_SENT, D(1290)),  # exactly 2 x cap: still worth a counter
+        ("$1,106", State.COUNTER_SENT, D(1105)),  # just above: counter with the next offer
+        ("$3,450", State.COUNTER_SENT, D(1105)),  # exactly 2 x cap: still worth a counter
         ("$3,451", State.ESCALATED, None),  # beyond 2 x cap: a human, and a holding reply
     ],
 )
@@ -99,7 +99,7 @@ def test_worked_example_agreement_is_confirmed_to_both_sides_with_the_real_numbe
     driver = Driver(make_negotiation())
     driver.start()
     driver.reply("Could you do $1,500?")
-    driver.reply("OK, $1,540 works for me, let's do it!")
+    driver.reply("OK, $1,290 works for me, let's do it!")
     assert driver.negotiation.state is State.AGREED
     effects = driver.last.effects
     confirmation = next(e for e in effects if isinstance(e, SendEmail))
@@ -107,7 +107,7 @@ def test_worked_example_agreement_is_confirmed_to_both_sides_with_the_real_numbe
     team = next(e for e in effects if getattr(e, "topic", None) is TeamTopic.AGREED)
     assert confirmation.purpose == "confirmation"
     assert confirmation.terms is not None
-    assert confirmation.terms.amount == D(1540)
-    assert record.terms.amount == D(1540)
-    assert record.cpm == D("30.80")
-    assert "$1,540" in team.summary
+    assert confirmation.terms.amount == D(1290)
+    assert record.terms.amount == D(1290)
+    assert record.cpm == D("25.80")
+    assert "$1,290" in team.summary

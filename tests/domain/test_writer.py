@@ -175,13 +175,13 @@ def test_confirmation_restates_amount_each_deliverable_usage_days_and_paid_ads(
 
 def test_confirmation_at_the_end_of_a_real_conversation_carries_the_agreed_terms() -> None:
     driver = at_awaiting()
-    driver.reply("My rate is $1,200, happy to go ahead at that.")
+    driver.reply("My rate is $1,100, happy to go ahead at that.")
     assert driver.negotiation.state is State.AGREED
     effect = driver.emails()[-1]
     assert effect.purpose is EmailPurpose.CONFIRMATION
     text = written(driver.negotiation, effect).text
-    assert "Fee: $1,200 in total" in text
-    assert amounts_in(text) == {D(1200)}
+    assert "Fee: $1,100 in total" in text
+    assert amounts_in(text) == {D(1100)}
 
 
 def test_exit_after_a_decline_thanks_them_leaves_the_door_open_and_names_no_amount() -> None:
