@@ -50,7 +50,7 @@ from dealdesk.runtime.loop import IoLoop
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.sandbox import Sandbox
-from dealdesk.store import prepare_database
+from dealdesk.store import STORE, prepare_database
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -236,6 +236,8 @@ class System:
             except Exception as exc:
                 log.warning("actor_shutdown_incomplete", error=repr(exc))
             self.root = None
+        if self.ctx is not None:
+            self.ctx[STORE].close_idle_readers()
         for name in (RUNTIME_FILE, ADMIN_TOKEN_FILE):
             (self.settings.data_dir / name).unlink(missing_ok=True)
         try:

@@ -106,8 +106,12 @@ class Store:
         return self._readers.get()
 
     def close_reader(self) -> None:
-        """Close this thread's connection, if it has one."""
+        """This thread is done reading: its connection goes back to the pool."""
         self._readers.close_current()
+
+    def close_idle_readers(self) -> None:
+        """Close the pooled connections (at shutdown, once the actors have stopped)."""
+        self._readers.close_idle()
 
 
 STORE: ContextKey[Store] = ContextKey("store", Store.for_context)

@@ -9,6 +9,7 @@ WAL lets readers run while the writer commits; each read sees the last committed
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -33,6 +34,11 @@ T = TypeVar("T")
 def _read_only_uri(path: Path) -> str:
     if not path.is_file():
         raise StoreMissing(str(path))
+    return _uri_of(path)
+
+
+@functools.lru_cache(maxsize=16)
+def _uri_of(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
@@ -49,10 +55,13 @@ def _check_version(path: Path, found: int) -> None:
 class StoreReader:
     """A read-only connection for the calling thread. Use as a context manager, or ``close()``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, movable: bool = False) -> None:
         self.path = path
         try:
-            self._conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=5.0)
+            # ``movable``: one thread at a time, but not always the same one (a pool's).
+            self._conn = sqlite3.connect(
+                _read_only_uri(path), uri=True, timeout=5.0, check_same_thread=not movable
+            )
             self._conn.execute("PRAGMA query_only=ON")
             _check_version(path, int(self._conn.execute("PRAGMA user_version").fetchone()[0]))
         except sqlite3.Error as exc:
@@ -123,30 +132,45 @@ class StoreReader:
 
 
 class ThreadReaders:
-    """One :class:`StoreReader` per thread, opened on first use (a small per-thread pool)."""
+    """One :class:`StoreReader` per thread, taken on first use from a pool of idle ones (opened
+    when the pool is empty) and handed back when the thread is done with it: actors that come
+    and go (a negotiator activated, passivated, activated again) reuse connections instead of
+    opening one each time."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, keep_idle: int = 64) -> None:
         self.path = path
+        self.keep_idle = keep_idle
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._all: list[StoreReader] = []
+        self._idle: list[StoreReader] = []
 
     def get(self) -> StoreReader:
         reader: StoreReader | None = getattr(self._local, "reader", None)
         if reader is None:
-            reader = StoreReader(self.path)
-            self._local.reader = reader
             with self._lock:
-                self._all.append(reader)
+                reader = self._idle.pop() if self._idle else None
+            if reader is None:
+                reader = StoreReader(self.path, movable=True)
+            self._local.reader = reader
         return reader
 
     def close_current(self) -> None:
-        """Close this thread's reader (sqlite3 connections close on their own thread)."""
+        """This thread is done with its reader: back to the pool (closed if the pool is full)."""
         reader: StoreReader | None = getattr(self._local, "reader", None)
-        if reader is not None:
-            self._local.reader = None
-            with self._lock:
-                self._all.remove(reader)
+        if reader is None:
+            return
+        self._local.reader = None
+        with self._lock:
+            if len(self._idle) < self.keep_idle:
+                self._idle.append(reader)
+                return
+        reader.close()
+
+    def close_idle(self) -> None:
+        """Close every pooled connection (at shutdown)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for reader in idle:
             reader.close()
 
 

@@ -56,9 +56,9 @@ def test_each_thread_reads_through_its_own_connection(ctx, writer):
     thread.start()
     thread.join(10)
     assert theirs
-    assert theirs[0] is not mine
-    store.close_reader()
-    assert store.reader() is not mine
+    assert theirs[0] is not mine  # never shared between live threads
+    store.close_reader()  # done: pooled, and the next reader taken is a pooled one
+    assert store.reader() in (mine, theirs[0])
 
 
 def test_without_a_writer_writes_fail_at_once_and_the_loop_is_never_blocked(ctx):

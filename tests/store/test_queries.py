@@ -141,8 +141,8 @@ def test_reading_a_database_that_does_not_exist_says_so(tmp_path):
         StoreReader(tmp_path / "nowhere" / "dealdesk.db")
 
 
-def test_each_thread_gets_its_own_reader_connection(filled):
-    readers = ThreadReaders(filled)
+def test_each_thread_gets_its_own_reader_connection_and_a_pool_reuses_them(filled):
+    readers = ThreadReaders(filled, keep_idle=1)
     mine = readers.get()
     assert readers.get() is mine
     theirs: list[StoreReader] = []
@@ -151,13 +151,18 @@ def test_each_thread_gets_its_own_reader_connection(filled):
     def other() -> None:
         theirs.append(readers.get())
         totals.append(readers.get().audit(AuditFilter()).total)
-        readers.close_current()
+        readers.close_current()  # done: back to the pool, not closed
 
-    thread = threading.Thread(target=other)
-    thread.start()
-    thread.join(10)
-    assert theirs[0] is not mine
-    assert totals == [6]
-    with pytest.raises(sqlite3.ProgrammingError):  # sqlite3 keeps a connection to its thread
+    for _ in range(2):
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(10)
+    assert theirs[0] is not mine  # never shared between live threads
+    assert theirs[1] is theirs[0]  # the next thread took the pooled one
+    assert totals == [6, 6]
+    readers.close_current()  # mine joins the pool only if there is room: closed
+    with pytest.raises(sqlite3.ProgrammingError):
+        mine._conn.execute("SELECT 1")
+    readers.close_idle()
+    with pytest.raises(sqlite3.ProgrammingError):
         theirs[0]._conn.execute("SELECT 1")
-    readers.close_current()
