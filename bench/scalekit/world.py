@@ -177,12 +177,13 @@ class Service:
             "gmail_poll_s": 0.2,
             **settings,
         }
+        self.log = log
         self.spawned = time.perf_counter()
         with log.open("a") as stderr:
             self.child = Child([CHILD, json.dumps(values)], stderr=stderr)
         self.pid = self.child.process.pid
         self.sampler = Sampler(self.pid)
-        ready = self.child.until("READY", timeout=120)[-1]
+        ready = self._answer("READY", 120)
         self.ready_s = time.perf_counter() - self.spawned  # spawn to READY: imports included
         self.boot_s = float(ready.split()[1])  # System.start alone
 
@@ -190,18 +191,26 @@ class Service:
         path = self.data_dir.parent / f"{self.data_dir.name}-campaigns.json"
         path.write_text(json.dumps(campaigns), encoding="utf-8")
         self.child.write(f"submit {path}")
-        return float(self.child.until("ok", timeout=900)[-1].split()[1])
+        return float(self._answer("ok", 900).split()[1])
 
     def stats(self) -> dict[str, Any]:
         self.child.write("stats")
-        answer: dict[str, Any] = json.loads(self.child.until("stats", timeout=60)[-1][6:])
+        answer: dict[str, Any] = json.loads(self._answer("stats", 60)[6:])
         return answer
 
     def stop(self) -> None:
         self.sampler.stop()
         self.child.write("stop")
-        self.child.until("stopped", timeout=120)
+        self._answer("stopped", 120)
         self.child.close()
+
+    def _answer(self, prefix: str, timeout: float) -> str:
+        """The child's answer line, or an error carrying the end of its log."""
+        try:
+            return self.child.until(prefix, timeout=timeout)[-1]
+        except AssertionError as exc:
+            tail = self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
+            raise RuntimeError(f"the service did not answer {prefix!r}: {exc}\n{tail}") from exc
 
     def kill_9(self) -> None:
         self.sampler.stop()
@@ -232,27 +241,35 @@ def progress(db: Path) -> dict[str, dict[str, int]]:
 
 
 def at_rest(seen: dict[str, dict[str, int]], n: int, inbox: int) -> bool:
-    """Every negotiation resting, nothing left to send, every reply in the mailbox read and
-    taken by its negotiation."""
+    """Every negotiation resting, nothing left to send, every reply in the mailbox recorded
+    (taken by its negotiation, or kept ``routed`` for it: see :func:`wait_at_rest`)."""
     states, outbox, inbound = seen["states"], seen["outbox"], seen["inbound"]
     return (
         sum(states.values()) == n
         and set(states) <= REST
         and not any(outbox.get(s) for s in UNSENT)
-        and not inbound.get("routed")
         and sum(inbound.values()) >= inbox
     )
 
 
-def wait_at_rest(db: Path, fakes: Fakes, n: int, deadline_s: float) -> tuple[bool, dict[str, Any]]:
-    """Poll until :func:`at_rest` or the deadline; answers whether it rested, and the last look."""
+def wait_at_rest(
+    db: Path, fakes: Fakes, n: int, deadline_s: float, quiet_s: float = 3.0
+) -> tuple[bool, dict[str, Any]]:
+    """Poll until :func:`at_rest` and no reply is still waiting for its negotiation (or the ones
+    waiting have not moved for ``quiet_s``: nothing is going to take them, and
+    :func:`audit_mailbox` counts them lost), or the deadline; answers whether it rested, and
+    the last look."""
     deadline = time.perf_counter() + deadline_s
+    routed, since = -1, time.perf_counter()
     while True:
         inbox = fakes.inbox_count()
         seen = progress(db)
-        if at_rest(seen, n, inbox):
+        now = time.perf_counter()
+        if seen["inbound"].get("routed", 0) != routed:
+            routed, since = seen["inbound"].get("routed", 0), now
+        if at_rest(seen, n, inbox) and (routed == 0 or now - since >= quiet_s):
             return True, seen
-        if time.perf_counter() > deadline:
+        if now > deadline:
             return False, seen
         time.sleep(0.25)
 
@@ -276,7 +293,7 @@ def unsent(db: Path) -> set[str]:
         conn.close()
 
 
-def audit_mailbox(fakes: Fakes, db: Path) -> dict[str, int]:
+def audit_mailbox(fakes: Fakes, db: Path) -> dict[str, Any]:
     """Emails the mailbox holds twice (by Message-ID; by recipient and words, per negotiation),
     and persona replies that never reached their negotiation (not recorded, or recorded but not
     taken: ``routed``/``ignored``)."""
@@ -304,6 +321,9 @@ def audit_mailbox(fakes: Fakes, db: Path) -> dict[str, int]:
         "duplicates_by_message_id": sum(c - 1 for c in by_id.values() if c > 1),
         "duplicates_by_content": sum(c - 1 for c in by_words.values() if c > 1),
         "lost": sum(status.get(gid) != "delivered" for gid in replies),
+        "lost_by_status": dict(  # routed: kept for it, never taken; ignored; unrecorded
+            Counter(s for gid in replies if (s := status.get(gid, "unrecorded")) != "delivered")
+        ),
     }
 
 
