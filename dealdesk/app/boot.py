@@ -181,7 +181,11 @@ class System:
                 *campaign_specs(
                     ctx, negotiator_spec(ctx, playbook, tell_team=tell_team), tell_team=tell_team
                 ),
-                *mail[1:],  # the mailbox: settles what may have been sent, then sends
+                # The mailbox settles what may have been sent and reads what came meanwhile.
+                # It starts after the campaigns so every outcome it tells reaches one; what a
+                # crash kept from a negotiation is in the store (an outcome not yet taken, a
+                # reply routed) and wakes it when its supervisor starts.
+                *mail[1:],
                 *reminder_specs(ctx),  # then reminders that came due meanwhile
                 ingress_spec(ctx, clickup, slack),  # intake last
             ],
