@@ -28,6 +28,7 @@ from dealdesk.runtime.supervision import StartChild, Supervisor
 from dealdesk.sandbox.sheets.fake import FakeSheets
 from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 from dealdesk.store.schema import prepare_database
+from tests.support.settings import test_settings
 
 hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
 hypothesis_settings.load_profile("ci")
@@ -77,13 +78,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=data_dir,
-        http_port=0,
-        retry_initial_s=0,
-        retry_jitter_s=0,
-    )
+    return test_settings(data_dir)
 
 
 @pytest.fixture

@@ -95,29 +95,28 @@ class StepOps:
                             engagement_rate=effect.engagement_rate,
                         )
                     )
-                    ops.append(
-                        AppendAudit(
-                            AuditKind.AGREEMENT,
-                            campaign_id=self.campaign_id,
-                            influencer_email=after.influencer.email,
-                            rates={"amount": str(effect.terms.amount), "cpm": str(effect.cpm)},
-                            metadata={"negotiation_id": self.negotiation_id},
-                        )
-                    )
+                    rates = {"amount": str(effect.terms.amount), "cpm": str(effect.cpm)}
+                    ops.append(self._audit(AuditKind.AGREEMENT, after, rates=rates))
                 case NotifyTeam():
                     if effect.topic.value == "escalation":
-                        ops.append(
-                            AppendAudit(
-                                AuditKind.ESCALATION,
-                                campaign_id=self.campaign_id,
-                                influencer_email=after.influencer.email,
-                                metadata={
-                                    "negotiation_id": self.negotiation_id,
-                                    "summary": effect.summary,
-                                },
-                            )
-                        )
+                        ops.append(self._audit(AuditKind.ESCALATION, after, summary=effect.summary))
         return ops
+
+    def _audit(
+        self,
+        kind: AuditKind,
+        after: Negotiation,
+        *,
+        rates: dict[str, str] | None = None,
+        **metadata: Any,
+    ) -> AppendAudit:
+        return AppendAudit(
+            kind,
+            campaign_id=self.campaign_id,
+            influencer_email=after.influencer.email,
+            rates=rates,
+            metadata={"negotiation_id": self.negotiation_id, **metadata},
+        )
 
     def _email(self, after: Negotiation, effect: SendEmail) -> StoreOp[Any]:
         written = write_email(after, effect)
@@ -147,16 +146,12 @@ class StepOps:
             f"{'; '.join(problems)[:500]}. A person should write it."
         )
         self.refused.append(Refusal(effect.message_id, problems, team_text))
-        return AppendAudit(
+        return self._audit(
             AuditKind.EMAIL_SKIPPED,
-            campaign_id=self.campaign_id,
-            influencer_email=after.influencer.email,
-            metadata={
-                "negotiation_id": self.negotiation_id,
-                "message_id": effect.message_id,
-                "purpose": effect.purpose.value,
-                "problems": problems,
-            },
+            after,
+            message_id=effect.message_id,
+            purpose=effect.purpose.value,
+            problems=problems,
         )
 
 

@@ -16,6 +16,7 @@ from dealdesk.runtime.registry import campaign_name
 from dealdesk.runtime.settings import Settings
 from dealdesk.runtime.virtual import PassivateIdle
 from tests.actors.test_negotiator import TERMINAL, World
+from tests.support.settings import test_settings
 
 CAP = 2
 EXTRA = (
@@ -27,15 +28,7 @@ EXTRA = (
 
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=data_dir,
-        http_port=0,
-        retry_initial_s=0,
-        retry_jitter_s=0,
-        max_live_negotiators=CAP,
-        passivate_after="10m",
-    )
+    return test_settings(data_dir, max_live_negotiators=CAP, passivate_after="10m")
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from dealdesk.sandbox.gmail.mailbox import MailMessage
 from dealdesk.sandbox.sheets.fake import FakeSheets
 from dealdesk.store import STORE, OutboxStatus, inbound_query
 from tests.actors.test_negotiator import World
+from tests.support.settings import test_settings
 
 CAMPAIGN = "86abc"  # World.submit's campaign id
 # The example roster's three, and sandbox personas added to the roster: counters, counters
@@ -78,15 +79,8 @@ class Negotiated:
 
 
 def _settings(data_dir: Path) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=data_dir,
-        http_port=0,
-        retry_initial_s=0,
-        retry_jitter_s=0,
-        # The clock is manual: a minute's cap reached would never roll over.
-        gmail_per_minute=10_000,
-    )
+    # The clock is manual: a minute's cap reached would never roll over.
+    return test_settings(data_dir, gmail_per_minute=10_000)
 
 
 def negotiate_campaign(data_dir: Path) -> Negotiated:
