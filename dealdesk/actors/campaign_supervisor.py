@@ -134,6 +134,11 @@ class CampaignSupervisor(VirtualSupervisor):
         for nid, state in self.negotiations.items():
             if state is State.NEW or nid in waiting:
                 self._activate(nid, state)
+            if state in TERMINAL_STATES and nid in waiting and self.negotiator_spec is not None:
+                # Ended, with news it never took (a late reply): recorded and ignored, as a
+                # late event on an ended negotiation always is, then it rests again.
+                self.activate(self.negotiator_spec(nid))
+                self.passivate(negotiation_name(nid))
         self.log.info(
             "campaign_supervisor_started", negotiations=len(self.negotiations), live=self.live_count
         )

@@ -51,6 +51,7 @@ class Activations:
         self._lock = threading.Lock()
         self._live: OrderedDict[str, _Live] = OrderedDict()  # least recently used first
         self._evicting = 0  # how many of them are on their way out
+        self._by_owner: dict[str, OrderedDict[str, None]] = {}  # each owner's, LRU first
         self.peak = 0
         self.evictions = 0
 
@@ -59,24 +60,31 @@ class Activations:
         return cls(ctx.settings.max_live_negotiators, ctx.clock.monotonic)
 
     def touch(self, owner: str, name: str) -> list[Eviction]:
-        """``name`` (of ``owner``) is live and was used now; the activations to passivate."""
+        """``name`` (of ``owner``) is live and was used now; the activations to passivate:
+        ``owner``'s own least recently used first (it passivates them at once, so the count
+        of threads never overshoots), then the process's."""
         with self._lock:
             entry = self._live.pop(name, None)
-            if entry is None or entry.owner != owner:
-                if entry is not None and entry.evicting:
-                    self._evicting -= 1
+            if entry is not None and entry.owner != owner:
+                self._forget(name, entry)
+                entry = None
+            if entry is None:
                 entry = _Live(owner, 0.0)
             if entry.evicting:  # used again: whatever was asked of it, it is live now
                 entry.evicting = False
                 self._evicting -= 1
             entry.used_at = self._monotonic()
             self._live[name] = entry
+            mine = self._by_owner.setdefault(owner, OrderedDict())
+            mine[name] = None
+            mine.move_to_end(name)
             over = len(self._live) - self.cap - self._evicting
             chosen: list[Eviction] = []
-            if over > 0:
-                for other, live in self._live.items():
+            for candidates in (mine, self._live):
+                for other in candidates:
                     if over <= 0:
                         break
+                    live = self._live[other]
                     if other == name or live.evicting:
                         continue
                     live.evicting = True
@@ -86,6 +94,15 @@ class Activations:
             self.evictions += len(chosen)
             self.peak = max(self.peak, len(self._live) - self._evicting)
             return chosen
+
+    def _forget(self, name: str, entry: _Live) -> None:
+        if entry.evicting:
+            self._evicting -= 1
+        owned = self._by_owner.get(entry.owner)
+        if owned is not None:
+            owned.pop(name, None)
+            if not owned:
+                del self._by_owner[entry.owner]
 
     def evicting(self, name: str) -> bool:
         """Whether ``name`` is still to be passivated (no use since it was chosen)."""
@@ -97,24 +114,23 @@ class Activations:
         """``name`` was passivated (or stopped for good): no longer live."""
         with self._lock:
             entry = self._live.pop(name, None)
-            if entry is not None and entry.evicting:
-                self._evicting -= 1
+            if entry is not None:
+                self._forget(name, entry)
 
     def idle(self, owner: str, idle_s: float) -> list[str]:
         """``owner``'s activations unused for ``idle_s`` seconds or more, oldest first."""
         now = self._monotonic()
         with self._lock:
-            return [
-                name
-                for name, live in self._live.items()
-                if live.owner == owner and now - live.used_at >= idle_s
-            ]
+            mine = self._by_owner.get(owner)
+            if mine is None:
+                return []
+            return [name for name in mine if now - self._live[name].used_at >= idle_s]
 
     def live(self, owner: str | None = None) -> int:
         with self._lock:
             if owner is None:
                 return len(self._live)
-            return sum(1 for live in self._live.values() if live.owner == owner)
+            return len(self._by_owner.get(owner, {}))
 
 
 ACTIVATIONS: ContextKey[Activations] = ContextKey("activations", Activations.for_context)
