@@ -16,9 +16,8 @@ from dealdesk.domain import (
     RecordAgreement,
     ScheduleReminder,
     SendEmail,
-    check_email,
 )
-from dealdesk.domain.writer import write_email
+from dealdesk.domain.writer import write_checked_email
 from dealdesk.store import (
     AddDoNotContact,
     AddReminder,
@@ -119,8 +118,7 @@ class StepOps:
         )
 
     def _email(self, after: Negotiation, effect: SendEmail) -> StoreOp[Any]:
-        written = write_email(after, effect)
-        problems = check_email(written, effect, after)
+        written, problems = write_checked_email(after, effect)  # the guard's verdict on it
         if problems:  # never an amount, placeholder or figure code did not decide
             return self._refused_email(after, effect, problems)
         return InsertOutbox(

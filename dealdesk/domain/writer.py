@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
     from dealdesk.domain.effects import SendEmail, Terms
 
-__all__ = ["DEFAULT_SENDER", "write_email"]
+__all__ = ["DEFAULT_SENDER", "write_checked_email", "write_email"]
 
 DEFAULT_SENDER: Final = "The partnerships team"
 _NEEDS_TERMS: Final = frozenset({"outreach", "counter", "confirmation"})
@@ -336,12 +336,14 @@ def _compose(ctx: _Context) -> WrittenEmail:
     return WrittenEmail(subject=subject, text=text, html=render_html(text))
 
 
-def _write(ctx: _Context) -> WrittenEmail:
+def _write(ctx: _Context) -> tuple[WrittenEmail, list[str]]:
     written = _compose(ctx)
-    if check_email(written, ctx.effect, ctx.negotiation):
+    problems = check_email(written, ctx.effect, ctx.negotiation)
+    if problems:
         # A name or a product text read as money or a placeholder in its sentence: plain words.
         written = _compose(replace(ctx, plain=True))
-    return written
+        problems = check_email(written, ctx.effect, ctx.negotiation)
+    return written, problems
 
 
 def write_email(
@@ -354,6 +356,22 @@ def write_email(
 ) -> WrittenEmail:
     """Word ``effect`` for ``negotiation``; ``first_subject`` is the thread's first subject when
     the caller knows it (replies are ``Re:`` it), else the outreach subject is built again."""
+    return write_checked_email(
+        negotiation, effect, sender_name=sender_name, agency=agency, first_subject=first_subject
+    )[0]
+
+
+def write_checked_email(
+    negotiation: Negotiation,
+    effect: SendEmail,
+    *,
+    sender_name: str = DEFAULT_SENDER,
+    agency: str | None = None,
+    first_subject: str | None = None,
+) -> tuple[WrittenEmail, list[str]]:
+    """:func:`write_email`, and the guard's verdict on the words it chose
+    (:func:`~dealdesk.domain.wording.check_email`: empty when they may go out), so the guard runs
+    once per email."""
     ctx = _Context(
         negotiation=negotiation,
         effect=effect,

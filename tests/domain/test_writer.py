@@ -23,6 +23,7 @@ from dealdesk.domain import (
     outreach_subject,
     write_email,
 )
+from dealdesk.domain.writer import write_checked_email
 from dealdesk.errors import InvalidInput
 from tests.domain.harness import (
     EXITS_AT_2X,
@@ -315,3 +316,13 @@ def test_outside_text_carrying_money_or_a_placeholder_is_not_quoted() -> None:
     text = written(n, email(n, EmailPurpose.FOLLOW_UP, terms_of(n, "1000"))).text
     assert "a paid collaboration with our client" in text
     assert text.startswith("Hi Ana,\n")
+
+
+def test_the_checked_writer_answers_the_guards_verdict_on_the_words_it_chose() -> None:
+    n = rich_negotiation()
+    for purpose in EmailPurpose:
+        terms = None if purpose in NO_AMOUNT else terms_of(n, "1000")
+        effect = email(n, purpose, terms)
+        written, problems = write_checked_email(n, effect)
+        assert written == write_email(n, effect)
+        assert problems == check_email(written, effect, n) == []
