@@ -20,6 +20,7 @@ from dealdesk.errors import LeaseHeld
 from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.clickup.fake import FakeClickUp
 from dealdesk.sandbox.slack.fake import FakeSlack
+from tests.app.conftest import FORM
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -139,18 +140,6 @@ def test_invalid_settings_stop_start_up_with_one_line_per_problem(data_dir):
     )  # fmt: skip
     assert result.returncode == 2
     assert "DEALDESK_HTTP_PORT" in result.stderr
-
-
-FORM = {
-    "Client Name": "Lumen Skincare",
-    "Budget": "12000",
-    "Platform": "Instagram",
-    "Target Deliverables": "1 Instagram reel",
-    "Influencer List": "@glowwithmaya, jordan.lee@creatormail.example",
-    "CPM Min": "18",
-    "CPM Max": "30",
-    "Timeline": "2026-12-20",
-}
 
 
 def actors_in(tree):

@@ -26,18 +26,9 @@ from dealdesk.sandbox.gmail import FakeGmail, default_cast
 from dealdesk.sandbox.sheets import SANDBOX_SPREADSHEET_ID
 from dealdesk.sandbox.slack.fake import FakeSlack
 from dealdesk.store import STORE, InboundKind, InboundStatus, inbound_query
+from tests.app.conftest import FORM
 from tests.support.sandbox_server import sandbox_server
 
-FORM = {
-    "Client Name": "Lumen Skincare",
-    "Budget": "12000",
-    "Platform": "Instagram",
-    "Target Deliverables": "1 Instagram reel",
-    "Influencer List": "@glowwithmaya, jordan.lee@creatormail.example",
-    "CPM Min": "18",
-    "CPM Max": "30",
-    "Timeline": "2026-12-20",
-}
 MAYA, JORDAN = "maya@glowwithmaya.example", "jordan.lee@creatormail.example"
 ENDED = {"agreed", "declined", "stopped", "failed"}
 DEADLINE_S = 20.0

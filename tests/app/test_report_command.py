@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -34,7 +31,7 @@ from dealdesk.store import (
     UpdateOutbox,
 )
 from dealdesk.store.schema import DB_FILENAME
-from tests.app.conftest import run_cli
+from tests.app.conftest import run_cli, run_py
 from tests.domain.harness import make_campaign, make_influencer, make_negotiation
 from tests.support.conversation_rig import CAMPAIGN, SKIPPED
 
@@ -221,25 +218,10 @@ def test_a_campaign_is_found_by_its_name_too(negotiated, capsys):
 
 
 def test_run_py_report_as_an_operator_runs_it(negotiated):
-    done = subprocess.run(
-        [sys.executable, "run.py", "report", CAMPAIGN, "--data-dir", str(negotiated.data_dir)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={k: v for k, v in os.environ.items() if not k.startswith("DEALDESK_")},
-    )
+    done = run_py("report", CAMPAIGN, "--data-dir", str(negotiated.data_dir))
     assert done.returncode == 0, done.stderr
     assert "| Jordan Lee (@jordanlee.creates) | agreed |" in done.stdout
-    helped = subprocess.run(
-        [sys.executable, "run.py", "report", "--help"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    helped = run_py("report", "--help")
     assert helped.returncode == 0
     assert "--format {md,csv}" in helped.stdout
 

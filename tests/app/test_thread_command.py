@@ -7,9 +7,7 @@ escalated, an email the guard refused, a late event, an email still waiting, hos
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -49,7 +47,7 @@ from dealdesk.store import (
     UpdateOutbox,
 )
 from dealdesk.store.schema import DB_FILENAME
-from tests.app.conftest import run_cli
+from tests.app.conftest import run_cli, run_py
 from tests.domain.harness import make_campaign, make_influencer, make_negotiation
 from tests.support.conversation_rig import CAMPAIGN
 
@@ -214,26 +212,11 @@ def test_on_a_terminal_the_thread_is_drawn_with_rich(negotiated, capsys, monkeyp
 
 
 def test_run_py_thread_as_an_operator_runs_it_piped(negotiated):
-    done = subprocess.run(
-        [sys.executable, "run.py", "thread", "Jordan Lee", "--data-dir", str(negotiated.data_dir)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={k: v for k, v in os.environ.items() if not k.startswith("DEALDESK_")},
-    )
+    done = run_py("thread", "Jordan Lee", "--data-dir", str(negotiated.data_dir))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"Negotiation {CAMPAIGN}:jordan lee\n")
     assert "\x1b[" not in done.stdout
-    helped = subprocess.run(
-        [sys.executable, "run.py", "thread", "--help"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    helped = run_py("thread", "--help")
     assert helped.returncode == 0
     assert "NEGOTIATION-ID|EMAIL|NAME" in helped.stdout
 
