@@ -28,6 +28,12 @@ from dealdesk.domain.amounts import find_amounts
 from dealdesk.domain.campaign import DeliverableType, Platform
 from dealdesk.domain.email_check import email_amount_problems
 from dealdesk.domain.events import EmailPurpose
+from dealdesk.domain.guard_words import (
+    commitment_problems,
+    deliverable_problems,
+    reveal_problems,
+    spelled_amount_problems,
+)
 from dealdesk.domain.money import quantize
 from dealdesk.domain.reading import QuestionTopic
 
@@ -387,4 +393,28 @@ def check_email(
         for value in (found.amount, found.upper):
             if value is not None and value not in allowed and value in internal:
                 problems.append(f"{found.text!r} reveals {internal[value]}")
+    problems += _word_problems(message + "\n\n" + parts.get("HTML part", ""), email, negotiation)
     return list(dict.fromkeys(problems))
+
+
+def _word_problems(text: str, email: SendEmail | None, negotiation: Negotiation) -> list[str]:
+    """What the words promise beyond the digits (``guard_words``): amounts in words,
+    commitments outside the brief, internal figures named, deliverables not decided."""
+    n, terms = negotiation, (email.terms if email is not None else None)
+    allowed = {a for a in (terms.amount if terms else None, email and email.their_ask) if a}
+    currency = terms.currency if terms is not None else n.campaign.currency
+    rights = n.campaign.usage_rights
+    return [
+        *spelled_amount_problems(text, allowed, currency, decides_amount=email is not None),
+        *commitment_problems(
+            text,
+            usage_days=terms.usage_rights_days if terms else rights.duration_days,
+            paid_ads=terms.paid_ads if terms else rights.paid_ads,
+        ),
+        *reveal_problems(text),
+        *deliverable_problems(
+            text,
+            terms.deliverables if terms else n.plan.deliverables,
+            n.campaign.platform,
+        ),
+    ]
