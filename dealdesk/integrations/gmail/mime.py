@@ -11,13 +11,13 @@ then HTML, UTF-8; header values are checked for line breaks (no header injection
 from __future__ import annotations
 
 import base64
+import binascii
 import html
 import re
+import secrets
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+from email.header import Header
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import TYPE_CHECKING
 
 from dealdesk.errors import InvalidInput
@@ -29,9 +29,7 @@ __all__ = ["OutgoingEmail", "build_message", "html_from_text", "raw_of"]
 
 _MESSAGE_ID = re.compile(r"^<[^<>\s@]+@[^<>\s@]+>$")
 _MAX_SUBJECT = 998
-# SMTP's CRLF line ends, and bodies in 7-bit transfer encodings (quoted-printable or base64):
-# the raw message is plain ASCII however it travels.
-_POLICY = SMTP.clone(cte_type="7bit")
+_FOLD_AT = 78  # RFC 5322's recommended line length; 998 is the limit
 
 
 @dataclass(frozen=True)
@@ -90,27 +88,71 @@ def html_from_text(text: str) -> str:
 
 
 def build_message(email: OutgoingEmail) -> bytes:
-    """The RFC 2822 bytes of ``email`` (CRLF line ends; non-ASCII headers as encoded words)."""
-    message = EmailMessage(policy=_POLICY)
-    message["From"] = Address(display_name=email.from_name or "", addr_spec=email.from_addr)
-    message["To"] = email.to
-    message["Subject"] = email.subject
-    message["Date"] = format_datetime(email.date)
-    message["Message-ID"] = email.message_id
+    """The RFC 2822 bytes of ``email`` (CRLF line ends; non-ASCII headers as encoded words).
+
+    Written directly rather than through ``EmailMessage``: the standard library's header
+    registry parses every header it is given back into a tree and refolds it, which made
+    building a message cost more than sending it. The output is what that would write:
+    multipart/alternative, text then HTML, UTF-8 in quoted-printable, 7-bit and CRLF."""
+    references = list(email.references)
+    if email.in_reply_to is not None and email.in_reply_to not in references:
+        references.append(email.in_reply_to)
+    lines = [
+        _header("From", formataddr((email.from_name or "", email.from_addr), charset="utf-8")),
+        _header("To", _address(email.to)),
+        _header("Subject", email.subject),
+        _header("Date", format_datetime(email.date)),
+        _header("Message-ID", email.message_id),
+    ]
     if email.in_reply_to is not None:
-        message["In-Reply-To"] = email.in_reply_to
-        references = list(email.references)
-        if email.in_reply_to not in references:
-            references.append(email.in_reply_to)
-        message["References"] = " ".join(references)
-    elif email.references:
-        message["References"] = " ".join(email.references)
-    message.set_content(email.text, subtype="plain", charset="utf-8")
+        lines.append(_header("In-Reply-To", email.in_reply_to))
+    if references:
+        lines.append("References: " + "\r\n ".join(references))
+    boundary = f"==============={secrets.randbits(63):019d}=="
+    lines += [
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative;\r\n boundary="{boundary}"',
+        "",
+    ]
     body_html = email.html if email.html is not None else html_from_text(email.text)
-    message.add_alternative(body_html, subtype="html", charset="utf-8")
-    for part in message.iter_parts():
-        del part["MIME-Version"]  # add_alternative repeats it on the part; once is the rule
-    return message.as_bytes()
+    head = "\r\n".join(lines).encode("ascii")
+    parts = b"".join(
+        b"\r\n--" + boundary.encode("ascii") + b"\r\n" + _text_part(subtype, body)
+        for subtype, body in (("plain", email.text), ("html", body_html))
+    )
+    return head + parts + b"\r\n--" + boundary.encode("ascii") + b"--\r\n"
+
+
+def _header(name: str, value: str) -> str:
+    """``Name: value``, folded under 78 columns where it can be; non-ASCII as encoded words."""
+    if value.isascii() and len(name) + 2 + len(value) <= _FOLD_AT:
+        return f"{name}: {value}"
+    charset = "us-ascii" if value.isascii() else "utf-8"
+    folded = Header(value, charset, maxlinelen=_FOLD_AT, header_name=name)
+    return f"{name}: " + folded.encode(linesep="\r\n")
+
+
+def _address(value: str) -> str:
+    """An address header's value; a non-ASCII display name as an encoded word."""
+    if value.isascii():
+        return value
+    name, addr = parseaddr(value)
+    if not addr.isascii():
+        raise InvalidInput(f"address {addr[:80]!r} is not ASCII")
+    return formataddr((name, addr), charset="utf-8")
+
+
+def _text_part(subtype: str, text: str) -> bytes:
+    """A ``text/<subtype>`` UTF-8 part in quoted-printable, ending with a line break."""
+    if not text.endswith("\n"):
+        text += "\n"
+    data = text.replace("\r\n", "\n").encode("utf-8")
+    encoded = binascii.b2a_qp(data, quotetabs=False, istext=True).replace(b"\n", b"\r\n")
+    head = (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+    )
+    return head.encode("ascii") + encoded
 
 
 def raw_of(data: bytes) -> str:

@@ -212,7 +212,7 @@ class FakeGmail(FakeServer):
                 " required"
             )
         raw = mime.crlf(data)
-        message = mime.parse(raw)
+        message = mime.head(raw)
         recipients = mime.addresses(message, "To", "Cc", "Bcc")
         if not recipients:
             return _invalid("Recipient address required")
@@ -237,7 +237,7 @@ class FakeGmail(FakeServer):
                 raw,
                 labels,
                 str(thread_id) if thread_id else None,
-                parsed=None if add else message,
+                head=None if add else message,
             )
             answer = {"id": stored.id, "threadId": stored.thread_id, "labelIds": list(labels)}
             sent = MailMessage.of(stored) if answered else None

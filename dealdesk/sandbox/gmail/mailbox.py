@@ -27,7 +27,7 @@ from dealdesk.sandbox.gmail import mime
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from email.message import EmailMessage
+    from email.message import EmailMessage, Message
 
 __all__ = [
     "HISTORY_TYPES",
@@ -65,14 +65,29 @@ class HistoryExpiredError(LookupError):
 
 @dataclass
 class Stored:
+    """A message as the mailbox keeps it: the bytes, and their parse when first wanted (most
+    messages a run sends are never read back, and parsing is most of what storing one costs)."""
+
     id: str
     thread_id: str
     raw: bytes
-    message: EmailMessage
     label_ids: list[str]
     internal_date: int  # epoch ms
     history_id: int
-    snippet: str
+    parsed: EmailMessage | None = field(default=None, repr=False)
+    _snippet: str | None = field(default=None, repr=False)
+
+    @property
+    def message(self) -> EmailMessage:
+        if self.parsed is None:
+            self.parsed = mime.parse(self.raw)
+        return self.parsed
+
+    @property
+    def snippet(self) -> str:
+        if self._snippet is None:
+            self._snippet = mime.snippet_of(self.message)
+        return self._snippet
 
     def header(self, name: str) -> str | None:
         value = self.message.get(name)
@@ -128,11 +143,12 @@ class Mailbox:
         wanted = "<" + message_id.strip().strip("<>") + ">"
         return [self.messages[i] for i in self._by_message_id.get(wanted, [])]
 
-    def thread_for(self, message: EmailMessage, thread_id: str | None) -> str | None:
+    def thread_for(self, head: Message, thread_id: str | None) -> str | None:
+        """The thread a message with headers ``head`` joins (see the rules above), if any."""
         if thread_id and thread_id in self.threads:
             return thread_id
-        named = mime.message_ids(str(message.get("In-Reply-To", ""))) + list(
-            reversed(mime.message_ids(str(message.get("References", ""))))
+        named = mime.message_ids(str(head.get("In-Reply-To", ""))) + list(
+            reversed(mime.message_ids(str(head.get("References", ""))))
         )
         for message_id in named:
             for stored in self.with_message_id(message_id):
@@ -145,28 +161,26 @@ class Mailbox:
         labels: list[str],
         thread_id: str | None = None,
         *,
-        parsed: EmailMessage | None = None,
+        head: Message | None = None,
     ) -> Stored:
         """Store ``raw`` (already as Gmail keeps it) and write its ``messageAdded`` record;
-        ``parsed``: ``raw`` already parsed (parsing is most of a send's cost on loopback)."""
-        message = parsed if parsed is not None else mime.parse(raw)
+        ``head``: ``raw``'s headers already read (:func:`mime.head`)."""
+        head = head if head is not None else mime.head(raw)
         gmail_id = self._new_id()
-        thread = self.thread_for(message, thread_id) or gmail_id
+        thread = self.thread_for(head, thread_id) or gmail_id
         stored = Stored(
             id=gmail_id,
             thread_id=thread,
             raw=raw,
-            message=message,
             label_ids=list(labels),
             internal_date=self.clock_ms(),
             history_id=self.history_id,
-            snippet=mime.snippet_of(message),
         )
         self.messages[gmail_id] = stored
         self.threads.setdefault(thread, []).append(gmail_id)
-        message_id = stored.header("Message-ID")
+        message_id = " ".join(str(head.get("Message-ID", "")).split())
         if message_id:
-            key = "<" + message_id.strip().strip("<>") + ">"
+            key = "<" + message_id.strip("<>") + ">"
             self._by_message_id.setdefault(key, []).append(gmail_id)
         self._record("messageAdded", stored)
         return stored

@@ -18,7 +18,9 @@ import email.policy
 import re
 import secrets
 from email.header import decode_header, make_header
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from email.utils import formatdate, getaddresses
 from html.parser import HTMLParser
 from typing import Any
@@ -28,6 +30,7 @@ __all__ = [
     "b64url",
     "crlf",
     "gmail_message_id",
+    "head",
     "header_block_edit",
     "header_items",
     "html_text",
@@ -60,6 +63,12 @@ def unb64url(text: str) -> bytes:
 def crlf(raw: bytes) -> bytes:
     """Every line end as CRLF, as Gmail stores a message."""
     return re.sub(rb"\r?\n", b"\r\n", raw)
+
+
+def head(raw: bytes) -> Message:
+    """Only the headers of ``raw``, each value as written (folded, encoded words kept): enough
+    to address, thread and index a message without parsing its body."""
+    return BytesHeaderParser(policy=compat32).parsebytes(raw)
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -116,7 +125,7 @@ def message_ids(value: str | None) -> list[str]:
     return re.findall(r"<[^<>\s]+>", value or "")
 
 
-def addresses(message: EmailMessage, *names: str) -> list[str]:
+def addresses(message: Message, *names: str) -> list[str]:
     """The bare addresses in the named headers, lower-cased."""
     values = [str(v) for name in names for v in message.get_all(name, [])]
     return [addr.lower() for _, addr in getaddresses(values) if addr]
