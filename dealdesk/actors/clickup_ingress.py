@@ -41,6 +41,7 @@ from dealdesk.actors.campaign_messages import (
     SubmitCampaign,
     WithdrawCampaign,
 )
+from dealdesk.actors.notifier import NOTIFIER, Notify
 from dealdesk.errors import InvalidInput, UpstreamError
 from dealdesk.integrations.clickup import (
     SOURCE,
@@ -60,7 +61,6 @@ from dealdesk.store import STORE, CampaignSource, MarkDeliveryProcessed, StoreEr
 
 if TYPE_CHECKING:
     from dealdesk.integrations.clickup import ClickUpClient, FieldMapping, MappedCampaign
-    from dealdesk.integrations.slack import SlackGateway
     from dealdesk.runtime.context import RuntimeContext
 
 __all__ = ["ClickUpIngress", "ReplayUnprocessed", "RetryDelivery", "clickup_ingress_spec"]
@@ -100,7 +100,6 @@ class ClickUpIngress(BaseActor):
         *,
         clickup: ClickUpClient,
         mapping: FieldMapping,
-        slack: SlackGateway | None,
         list_id: str | None,
         parent: pykka.ActorRef[Any] | None = None,
         restarts: int = 0,
@@ -114,7 +113,6 @@ class ClickUpIngress(BaseActor):
         self.ctx = ctx
         self.clickup = clickup
         self.mapping = mapping
-        self.slack = slack
         self.list_id = list_id
         self.store = ctx[STORE]
         self.fetch_timeout_s = fetch_timeout_s
@@ -194,8 +192,9 @@ class ClickUpIngress(BaseActor):
             log.info("clickup_delivery_processed", outcome=outcome)
         # The team hears of it once it is durable (a replay after a crash may repeat a message;
         # it never loses the fact).
-        for text in self.pending_alerts:
-            self._post(text)
+        for n, text in enumerate(self.pending_alerts):
+            key = None if delivery.delivery_id is None else f"clickup:{delivery.delivery_id}:{n}"
+            self._post(text, key)
         self.pending_alerts.clear()
         return outcome
 
@@ -350,11 +349,9 @@ class ClickUpIngress(BaseActor):
         """Queue a message for the team, posted once the delivery's outcome is committed."""
         self.pending_alerts.append(text)
 
-    def _post(self, text: str) -> None:
-        if self.slack is None:
-            self.log.info("clickup_alert_not_posted", reason="no slack gateway")
-            return
-        self.ctx.loop.submit(self.slack.post(self.ctx.settings.slack_team_channel, text))
+    def _post(self, text: str, key: str | None = None) -> None:
+        """Through the Notifier; a delivery's messages are keyed by it (a replay repeats none)."""
+        self.ctx.registry.tell(NOTIFIER, Notify(text) if key is None else Notify(text, key=key))
 
     def dump_fields(self) -> dict[str, Any]:
         return {
@@ -370,7 +367,6 @@ def clickup_ingress_spec(
     *,
     clickup: ClickUpClient,
     mapping: FieldMapping,
-    slack: SlackGateway | None,
     list_id: str | None,
     retry_delays_s: tuple[float, ...] = RETRY_DELAYS_S,
 ) -> ChildSpec:
@@ -381,7 +377,6 @@ def clickup_ingress_spec(
             ctx,
             clickup=clickup,
             mapping=mapping,
-            slack=slack,
             list_id=list_id,
             retry_delays_s=retry_delays_s,
             parent=parent,

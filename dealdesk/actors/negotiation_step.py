@@ -1,10 +1,12 @@
 """What one decision of a negotiation writes, in the step's one transaction: the store operations
 its effects become (each email worded and checked by the guard into the outbox, reminders,
-do-not-contact, the agreement's spend and audit entry, an escalation's audit entry), and the
-rates its transition is audited with. The Negotiator commits them with the negotiation's row."""
+do-not-contact, the agreement's spend and audit entry, an escalation's audit entry, the team's
+Slack messages for the Notifier), and the rates its transition is audited with. The Negotiator
+commits them with the negotiation's row."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,7 @@ from dealdesk.domain import (
     RecordAgreement,
     ScheduleReminder,
     SendEmail,
+    TeamTopic,
 )
 from dealdesk.domain.writer import write_checked_email
 from dealdesk.store import (
@@ -28,6 +31,7 @@ from dealdesk.store import (
     RecordSpend,
 )
 from dealdesk.store import CancelReminder as CancelStoredReminder
+from dealdesk.store.notifications import EnqueueNotification
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,9 +67,11 @@ class StepOps:
     mailbox: str
     thread: Callable[[Negotiation], str | None]
     refused: list[Refusal] = field(default_factory=list)
+    team_channel: str = "#dealdesk"
 
     def of(self, after: Negotiation, decision: Decision) -> list[StoreOp[Any]]:
         ops: list[StoreOp[Any]] = []
+        refused_before = len(self.refused)
         for effect in decision.effects:
             match effect:
                 case SendEmail():
@@ -97,9 +103,17 @@ class StepOps:
                     rates = {"amount": str(effect.terms.amount), "cpm": str(effect.cpm)}
                     ops.append(self._audit(AuditKind.AGREEMENT, after, rates=rates))
                 case NotifyTeam():
-                    if effect.topic.value == "escalation":
+                    if effect.topic is TeamTopic.ESCALATED:
                         ops.append(self._audit(AuditKind.ESCALATION, after, summary=effect.summary))
+                    who = f"*{after.campaign.client}* · {after.influencer.name}"
+                    ops.append(self._notice(f"{who}: {effect.summary}"))
+        # The team's messages are written with the step (the Notifier posts them after it).
+        ops.extend(self._notice(r.team_text) for r in self.refused[refused_before:])
         return ops
+
+    def _notice(self, text: str) -> EnqueueNotification:
+        key = f"negotiation:{self.negotiation_id}:{uuid.uuid4().hex}"
+        return EnqueueNotification(key, self.team_channel, text)
 
     def _audit(
         self,

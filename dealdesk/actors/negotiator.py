@@ -8,8 +8,8 @@ checked), the transition's audit entry, every email it writes (into the outbox, 
 domain's deterministic Message-ID, with the rates that led to it), its reminders, a
 do-not-contact entry, and the marking of what it consumed (the received message, the fired
 reminder), so a crash at any point leaves either the step done whole or not at all. After the
-commit: the Mailroom is told to send, the Scheduler of the next reminder, the team (Slack) of
-what they must hear, and the supervisor of an agreement.
+commit: the Mailroom is told to send, the Scheduler of the next reminder, the Notifier to post
+what the team must hear (written in the step), and the supervisor of an agreement.
 
 Events: the runtime's :class:`~dealdesk.runtime.virtual.Wake` (the first step, replies kept
 while it was passivated), the Mailroom's ``EmailSent`` / ``EmailFailed`` /
@@ -30,6 +30,7 @@ import pykka
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived, SendPending
 from dealdesk.actors.negotiation_step import StepOps, transition_rates
 from dealdesk.actors.negotiator_messages import AgreementReached, CampaignCpm, NegotiationMoved
+from dealdesk.actors.notifier import NOTIFIER, PostPending
 from dealdesk.actors.scheduler import ReminderFired, ReminderScheduled
 from dealdesk.domain import (
     CpmTracker,
@@ -96,7 +97,6 @@ class Negotiator(BaseActor):
         *,
         policy: NegotiationPolicy,
         supervisor: pykka.ActorRef[Any] | None = None,
-        tell_team: Callable[[str], None] | None = None,
         parent: pykka.ActorRef[Any] | None = None,
         restarts: int = 0,
     ) -> None:
@@ -113,7 +113,6 @@ class Negotiator(BaseActor):
         self.campaign: Campaign | None = None  # the campaign as its supervisor last told it
         self.gmail_thread: str | None = None  # the Gmail thread our first email opened
         self.supervisor = supervisor or parent
-        self.tell_team = tell_team or (lambda text: self.log.info("team_told", text=text))
         self.row: NegotiationRecord | None = None
         self.negotiation: Negotiation | None = None
         self.ops: StepOps | None = None  # what decisions write (once the row is loaded)
@@ -350,7 +349,11 @@ class Negotiator(BaseActor):
         if self.ops is None:
             assert self.row is not None
             self.ops = StepOps(
-                self.nid, self.row.campaign_id, self.ctx.settings.gmail_address, self._gmail_thread
+                self.nid,
+                self.row.campaign_id,
+                self.ctx.settings.gmail_address,
+                self._gmail_thread,
+                team_channel=self.ctx.settings.slack_team_channel,
             )
         return self.ops
 
@@ -361,23 +364,22 @@ class Negotiator(BaseActor):
             self.gmail_thread = sent[0].gmail_thread_id if sent else None
         return self.gmail_thread
 
-    def _carry_out(self, after: Negotiation, decision: Decision) -> None:
+    def _carry_out(self, after: Negotiation, decision: Decision) -> None:  # noqa: ARG002 - the step's seam
         refused = self._step_ops().refused
+        tell_team = bool(refused)
         while refused:
             refusal = refused.pop(0)
             self.log.error(
                 "email_refused_by_guard", message_id=refusal.message_id, problems=refusal.problems
             )
-            self.tell_team(refusal.team_text)
         if any(isinstance(e, SendEmail) for e in decision.effects):
             self.ctx.registry.tell(mailroom_name(self.ctx.settings.gmail_address), SendPending())
         for effect in decision.effects:
             match effect:
                 case ScheduleReminder(due_at=due_at):
                     self.ctx.registry.tell(SCHEDULER, ReminderScheduled(due_at))
-                case NotifyTeam(summary=summary):
-                    name = after.influencer.name
-                    self.tell_team(f"*{after.campaign.client}* · {name}: {summary}")
+                case NotifyTeam():
+                    tell_team = True
                 case RecordAgreement(terms=terms, cpm=cpm, engagement_rate=rate):
                     engagement = None if rate is None else str(rate)
                     self._tell_supervisor(
@@ -385,6 +387,8 @@ class Negotiator(BaseActor):
                     )
                 case _:
                     pass
+        if tell_team:  # the step wrote the team's messages; the Notifier posts them
+            self.ctx.registry.tell(NOTIFIER, PostPending())
 
     def _tell_supervisor(self, message: object) -> None:
         """After the step committed: a supervisor that is stopping learns it from the store at
@@ -408,17 +412,13 @@ class Negotiator(BaseActor):
 def negotiator_spec(
     ctx: RuntimeContext,
     policy: NegotiationPolicy,
-    *,
-    tell_team: Callable[[str], None] | None = None,
 ) -> Callable[[str], ChildSpec]:
     """The supervisor's seam: a negotiation id → how to start (and restart: the row is reloaded
     in ``started``) its Negotiator."""
 
     def spec(nid: str) -> ChildSpec:
         def start(parent: pykka.ActorRef[Any], restarts: int) -> pykka.ActorRef[Any]:
-            return Negotiator.start(
-                ctx, nid, policy=policy, tell_team=tell_team, parent=parent, restarts=restarts
-            )
+            return Negotiator.start(ctx, nid, policy=policy, parent=parent, restarts=restarts)
 
         return ChildSpec(
             name=negotiation_name(nid), start=start, kind=Negotiator.kind, register=False

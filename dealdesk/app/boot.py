@@ -24,6 +24,7 @@ import structlog
 
 from dealdesk.actors.error_reporter import error_reporter_spec
 from dealdesk.actors.negotiator import negotiator_spec
+from dealdesk.actors.notifier import NOTIFIER, Notify, notifier_spec
 from dealdesk.app.config_files import load_policy
 from dealdesk.app.do_not_contact import apply_do_not_contact, load_do_not_contact
 from dealdesk.app.lease import DataDirLease
@@ -152,7 +153,8 @@ class System:
         self.clickup = clickup.client
 
         def tell_team(text: str) -> None:
-            self.loop.submit(slack.post(settings.slack_team_channel, text))
+            """Through the Notifier: written to the store, then posted, paced, once."""
+            ctx.registry.tell(NOTIFIER, Notify(text))
 
         mail = mail_specs(
             ctx,
@@ -172,22 +174,23 @@ class System:
         )
 
         self.root = start_root(ctx)
-        start_children(self.root, [error_reporter_spec(ctx, post_error), *store_specs(ctx)])
+        start_children(
+            self.root,
+            [error_reporter_spec(ctx, post_error), *store_specs(ctx), notifier_spec(ctx, slack)],
+        )
         apply_do_not_contact(ctx, do_not_contact)  # before anything could email anyone
         start_children(
             self.root,
             [
                 *mail[:1],  # the roster, which campaigns look influencers up in
-                *campaign_specs(
-                    ctx, negotiator_spec(ctx, playbook, tell_team=tell_team), tell_team=tell_team
-                ),
+                *campaign_specs(ctx, negotiator_spec(ctx, playbook), tell_team=tell_team),
                 # The mailbox settles what may have been sent and reads what came meanwhile.
                 # It starts after the campaigns so every outcome it tells reaches one; what a
                 # crash kept from a negotiation is in the store (an outcome not yet taken, a
                 # reply routed) and wakes it when its supervisor starts.
                 *mail[1:],
                 *reminder_specs(ctx),  # then reminders that came due meanwhile
-                ingress_spec(ctx, clickup, slack),  # intake last
+                ingress_spec(ctx, clickup),  # intake last
             ],
         )
 

@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from dealdesk.integrations.endpoints import Endpoint
-    from dealdesk.integrations.slack import SlackGateway
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.runtime.reports import ErrorReport
     from dealdesk.runtime.retry import RetryPolicy
@@ -131,14 +130,11 @@ def reminder_specs(ctx: RuntimeContext) -> list[ChildSpec]:
     return [scheduler_spec(ctx)]
 
 
-def ingress_spec(
-    ctx: RuntimeContext, wiring: ClickUpWiring, slack: SlackGateway | None, **options: Any
-) -> ChildSpec:
+def ingress_spec(ctx: RuntimeContext, wiring: ClickUpWiring, **options: Any) -> ChildSpec:
     return clickup_ingress_spec(
         ctx,
         clickup=wiring.client,
         mapping=wiring.mapping,
-        slack=slack,
         list_id=wiring.list_id,
         **options,
     )

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_team_channel: str = "#dealdesk"
     slack_errors_channel: str = "#dealdesk-errors"
+    # The Slack console: seconds between two posts to one channel (Slack allows about 1/s);
+    # who may take over, pause, resume, stop, decide escalations and review drafts (Slack user
+    # ids, comma-separated; empty: nobody); whether /audit and /status are open to everyone.
+    slack_pace_s: float = Field(default=1.0, ge=0)
+    slack_allowed_users: str = ""
+    slack_open_reads: bool = True
 
     gmail_api_base: str | None = None
     # An OAuth user token (``run.py gmail authorize`` writes one) or a service account's key.

@@ -262,8 +262,39 @@ ALTER TABLE outbox ADD COLUMN heard INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX outbox_unheard ON outbox (campaign_id, negotiation_id)
     WHERE heard = 0 AND status IN ('sent', 'failed', 'cancelled');
 """
+# The Slack console. ``notifications``: every message for the team, written before it is posted
+# (by the step that causes it, in the step's transaction), posted in id order per channel by the
+# Notifier and marked; ``posting`` means a post may have reached Slack (settled by reading the
+# channel for its key, never by posting again). ``controls``: the team's holds (takeover, pause,
+# stop) on one negotiation, a campaign, or all ('*'); the outbox holds an email under any of them.
+_V6 = """
+CREATE TABLE notifications (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    channel     TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    blocks      TEXT,
+    thread_of   TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('pending', 'posting', 'posted', 'failed')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    ts          TEXT,
+    error       TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX notifications_waiting ON notifications (id) WHERE status IN ('pending', 'posting');
+CREATE TABLE controls (
+    scope       TEXT NOT NULL CHECK (scope IN ('negotiation', 'campaign', 'all')),
+    target      TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('takeover', 'paused', 'stopped')),
+    by_user     TEXT NOT NULL,
+    thread_key  TEXT,
+    since       TEXT NOT NULL,
+    PRIMARY KEY (scope, target)
+);
+"""
 # Append only. Index i migrates version i -> i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

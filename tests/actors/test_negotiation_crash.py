@@ -10,8 +10,8 @@ side of the conversation and the database must tell one story: each of our email
 mailbox once (by Message-ID, by purpose, by content), every reply recorded, audited and taken by
 its negotiation once, the negotiation agreed at the persona's price with a confirmation naming
 it, an audit trail whose transitions chain without a gap or a repeat, the team told of each
-agreement once and the campaign completed once. One kill point fails today (xfail, strict): the
-effects of a committed agreement (the team's Slack message) are not recovered after a kill.
+agreement once and the campaign completed once (the team's messages are written with the step
+that causes them and posted by the Notifier, so a kill between the two loses none).
 """
 
 from __future__ import annotations
@@ -170,12 +170,6 @@ def outreach_sent_not_yet_heard(rig):
     assert rig.outbox(mid(MAYA, 1)).status == "sent"
 
 
-LOST_AGREEMENT_NEWS = (
-    "the team's Slack message of an agreement is posted after the step's commit, from no durable "
-    "record: killed between the commit and it, the restarted process sends the confirmation (it "
-    "is in the outbox) and completes the campaign, but never tells the team of the agreement "
-    "(the durable, deduplicated notifier is the Slack console's issue)"
-)
 KILL_POINTS = {
     "outreach-in-the-outbox": ([MAYA], outreach_in_the_outbox),
     "outreach-stored-answer-lost": ([MAYA], outreach_stored_answer_lost),
@@ -183,11 +177,7 @@ KILL_POINTS = {
     "counter-claimed-never-reached-gmail": ([MAYA], counter_claimed_never_reached_gmail),
     "replies-arrive-while-dead": ([MAYA, TESS], replies_arrive_while_dead),
     "confirmation-stored-answer-lost": ([MAYA], confirmation_stored_answer_lost),
-    "agreement-committed-effects-not-run": pytest.param(
-        [MAYA],
-        agreement_committed_effects_not_run,
-        marks=pytest.mark.xfail(strict=True, reason=LOST_AGREEMENT_NEWS),
-    ),
+    "agreement-committed-effects-not-run": ([MAYA], agreement_committed_effects_not_run),
     "outreach-sent-not-yet-heard": ([MAYA], outreach_sent_not_yet_heard),
 }
 

@@ -16,6 +16,7 @@ from dealdesk.actors.campaign_messages import SubmitCampaign
 from dealdesk.actors.mail_messages import PollMailbox, SendPending
 from dealdesk.actors.mailroom import mailroom_spec
 from dealdesk.actors.negotiator import negotiator_spec
+from dealdesk.actors.notifier import notifier_spec
 from dealdesk.actors.roster_keeper import RosterSetup, roster_keeper_spec
 from dealdesk.actors.scheduler import scheduler_spec
 from dealdesk.app.wiring import campaign_specs, start_children, start_root, store_specs
@@ -39,6 +40,7 @@ from dealdesk.store import (
     stored_campaign,
 )
 from tests.domain.harness import make_campaign
+from tests.support.team import ListTeam
 
 BOX = "deals@agency.example"
 TERMINAL = {"agreed", "declined", "stopped", "failed", "escalated", "stale"}
@@ -79,11 +81,12 @@ class World:
 
         prepare_database(ctx.settings)
         self.root = start_root(ctx)
-        negotiators = negotiator_spec(ctx, NegotiationPolicy(), tell_team=self.team.append)
+        negotiators = negotiator_spec(ctx, NegotiationPolicy())
         start_children(
             self.root,
             [
                 *store_specs(ctx),
+                notifier_spec(ctx, ListTeam(self.team)),
                 roster_keeper_spec(ctx, roster),
                 *campaign_specs(ctx, negotiators, tell_team=self.team.append),
                 mailroom_spec(ctx, BOX, mailbox),
@@ -171,7 +174,9 @@ def test_a_counter_persona_and_a_twice_countering_one_end_agreed_within_our_cap(
     assert len(ids) == len(set(ids))  # no email twice
     confirmations = [m for m in sent if "confirm" in m.text.lower()]
     assert len(confirmations) == 2
-    assert any("agreed" in text.lower() or "agreement" in text.lower() for text in world.team)
+    assert world.eventually(
+        lambda: any("agreed" in text.lower() or "agreement" in text.lower() for text in world.team)
+    )
     assert world.eventually(lambda: any("is finished" in text for text in world.team))
     finished = [text for text in world.team if "is finished" in text]
     assert len(finished) == 1
@@ -200,12 +205,14 @@ def test_each_persona_ends_as_it_dictates_and_nobody_who_opted_out_hears_again(w
     assert world.ctx[STORE].reader().is_do_not_contact("chloe.nguyen@creators.example")
     to_chloe = [m for m in world.gmail.sent() if "chloe.nguyen" in str(m.recipients)]
     assert len(to_chloe) == 1  # the outreach, and nothing after her opt-out
-    assert any("Sam Old" in text for text in world.team)  # the team hears of the bounce
+    assert world.eventually(lambda: any("Sam Old" in t for t in world.team))  # of the bounce
     to_noah = [m for m in world.gmail.sent() if "noah.kim" in str(m.recipients)]
     assert len(to_noah) == 2  # the outreach, then one holding reply with no amount
     assert "get back to you shortly" in to_noah[-1].text
     assert not re.search(r"\d", to_noah[-1].text.split("\n\n", 1)[1].rsplit("\n\n", 1)[0])
-    assert any("Noah Kim" in text and "needs a human" in text for text in world.team)
+    assert world.eventually(
+        lambda: any("Noah Kim" in text and "needs a human" in text for text in world.team)
+    )
 
 
 def test_the_campaigns_agreed_fees_never_exceed_its_budget_the_next_acceptance_escalates(world):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from dealdesk.actors.notifier import notifier_spec
 from dealdesk.app.wiring import (
     ClickUpWiring,
     campaign_specs,
@@ -61,7 +62,14 @@ class ClickUpRig:
         self.loop.run(self.slack.start(), timeout=5)
         prepare_database(ctx.settings)  # as boot does, before any actor starts
         self.root = start_root(ctx)
-        start_children(self.root, [*store_specs(ctx), *campaign_specs(ctx)])
+        slack_endpoint = Endpoint(
+            Service.SLACK, self.slack.base_url, SecretStr(SANDBOX_BOT_TOKEN), True
+        )
+        self.gateway = SlackGateway(slack_endpoint, RetryPolicy.without_waiting(), None)
+        start_children(
+            self.root,
+            [*store_specs(ctx), notifier_spec(ctx, self.gateway), *campaign_specs(ctx)],
+        )
         endpoint = Endpoint(
             Service.CLICKUP, self.clickup.base_url, SecretStr(SANDBOX_CLICKUP_TOKEN), True
         )
@@ -74,10 +82,6 @@ class ClickUpRig:
             self.clickup.list_id,
             self.clickup.webhook_secret,
         )
-        slack_endpoint = Endpoint(
-            Service.SLACK, self.slack.base_url, SecretStr(SANDBOX_BOT_TOKEN), True
-        )
-        self.gateway = SlackGateway(slack_endpoint, RetryPolicy.without_waiting(), None)
         if ingress:
             self.start_ingress()
         _, app = http_application(ctx, self.wiring, admin_token="t")
@@ -85,7 +89,7 @@ class ClickUpRig:
         self.clickup.call_back(self.url + CALLBACK_PATHS[Service.CLICKUP])
 
     def start_ingress(self, **options):
-        start_children(self.root, [ingress_spec(self.ctx, self.wiring, self.gateway, **options)])
+        start_children(self.root, [ingress_spec(self.ctx, self.wiring, **options)])
         return self.ctx.registry.get(CLICKUP_INGRESS)
 
     def close(self):

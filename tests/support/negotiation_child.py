@@ -87,16 +87,14 @@ class GatedNegotiator(Negotiator):
         super()._carry_out(after, decision)
 
 
-def gated_negotiators(ctx: RuntimeContext, policy: NegotiationPolicy, tell_team: Any) -> Any:
+def gated_negotiators(ctx: RuntimeContext, policy: NegotiationPolicy) -> Any:
     """``negotiator_spec``'s seam, starting :class:`GatedNegotiator`."""
     from dealdesk.runtime.registry import negotiation_name
     from dealdesk.runtime.supervision import ChildSpec
 
     def spec(nid: str) -> ChildSpec:
         def start(parent: pykka.ActorRef[Any], restarts: int) -> pykka.ActorRef[Any]:
-            return GatedNegotiator.start(
-                ctx, nid, policy=policy, tell_team=tell_team, parent=parent, restarts=restarts
-            )
+            return GatedNegotiator.start(ctx, nid, policy=policy, parent=parent, restarts=restarts)
 
         return ChildSpec(
             name=negotiation_name(nid), start=start, kind=Negotiator.kind, register=False
@@ -110,6 +108,7 @@ def main() -> None:
 
     from dealdesk.actors.campaign_messages import SubmitCampaign
     from dealdesk.actors.mail_messages import PollMailbox
+    from dealdesk.actors.notifier import notifier_spec
     from dealdesk.app.config_files import load_policy
     from dealdesk.app.wiring import (
         campaign_specs,
@@ -131,6 +130,7 @@ def main() -> None:
     from dealdesk.store import CampaignSource, StoreReader, database_path, prepare_database
     from dealdesk.store.queries import Query
     from tests.domain.harness import make_campaign
+    from tests.support.team import FileTeam
 
     configure_logging("warning", json=True)  # logs to stderr; stdout carries only answers
     command, *args = sys.stdin.readline().split()
@@ -173,13 +173,11 @@ def main() -> None:
         alert=print_alert,
     )
     root = start_root(ctx)
-    start_children(root, store_specs(ctx))
+    # The Notifier posts what the team is told to the file, as boot's posts it to Slack.
+    start_children(root, [*store_specs(ctx), notifier_spec(ctx, FileTeam(team))])
     start_children(
         root,
-        [
-            *mail[:1],
-            *campaign_specs(ctx, gated_negotiators(ctx, policy, tell_team), tell_team=tell_team),
-        ],
+        [*mail[:1], *campaign_specs(ctx, gated_negotiators(ctx, policy), tell_team=tell_team)],
     )
     directory = ctx.registry.get(CAMPAIGNS)
     assert directory is not None
@@ -189,7 +187,8 @@ def main() -> None:
     quiet = Query(
         "SELECT (SELECT max(id) FROM audit_log), "
         "(SELECT group_concat(message_id || status) FROM outbox), "
-        "(SELECT group_concat(gmail_id || status) FROM mail_received)",
+        "(SELECT group_concat(gmail_id || status) FROM mail_received), "
+        "(SELECT count(*) FROM notifications WHERE status IN ('pending', 'posting'))",
         (),
         lambda rows: rows,
     )
@@ -209,7 +208,7 @@ def main() -> None:
             if mailroom is not None:
                 mailroom.ask(DumpState(), timeout=120)
             count, now = count + 1, snapshot()
-            if count >= SETTLE_ROUNDS and now == before:
+            if count >= SETTLE_ROUNDS and now == before and now[0][-1] == 0:  # team told
                 return "ok"
             before = now
 

@@ -19,7 +19,7 @@ def test_settings(data_dir: Path, **overrides: Any) -> Settings:
         http_port=0,
         retry_initial_s=0,
         retry_jitter_s=0,
-        **overrides,
+        **({"slack_pace_s": 0} | overrides),
     )
 
 

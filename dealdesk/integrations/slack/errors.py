@@ -26,5 +26,6 @@ def classify_slack(exc: BaseException) -> Failure:
         return failure_by_status(429, retry_after_from_headers(headers))
     if status >= 500:
         return failure_by_status(status, None)
-    error = exc.response.get("error", "error") if exc.response is not None else "error"
+    data = getattr(exc.response, "data", None)
+    error = data.get("error", "error") if isinstance(data, dict) else "error"  # text: not JSON
     return Failure(f"slack_{error}", retryable=False, status=status)

@@ -1,8 +1,12 @@
-"""The sandbox Slack Web API: ``auth.test`` and ``chat.postMessage`` with Slack's real shapes.
+"""The sandbox Slack Web API with Slack's real shapes: ``auth.test``, ``chat.postMessage``,
+``chat.update``, ``chat.postEphemeral``, ``conversations.history`` / ``replies`` / ``list`` (with
+message metadata), ``views.open``, and the ``response_url`` a command or click answers through.
 
 Requests arrive as slack_sdk sends them (JSON for chat.postMessage, form data for others, the bot
 token as ``Authorization: Bearer xoxb-…``); answers are HTTP 200 with ``{"ok": …}``, errors too,
-as Slack does. Every posted message is recorded for tests and the local operator to read.
+as Slack does. Every posted message, update, ephemeral answer, response_url answer and opened
+view is recorded for tests and the local operator to read. ``response_url`` is
+``{base}/response/{id}`` (:meth:`FakeSlack.response_url`), usable 5 times like Slack's.
 """
 
 from __future__ import annotations
@@ -18,18 +22,32 @@ from aiohttp import web
 
 from dealdesk.sandbox.base import FakeServer
 
-__all__ = ["SANDBOX_BOT_TOKEN", "FakeSlack", "PostedMessage"]
+__all__ = ["SANDBOX_BOT_TOKEN", "Answer", "FakeSlack", "PostedMessage"]
 
 SANDBOX_BOT_TOKEN = "xoxb-sandbox-0000"  # noqa: S105 - a fixed token the fake accepts, not a secret
 
 
-@dataclass(frozen=True)
+@dataclass
 class PostedMessage:
     channel: str
     text: str
     blocks: list[dict[str, Any]] | None
     thread_ts: str | None
     ts: str
+    metadata: dict[str, Any] | None = None
+    updates: int = 0  # how often chat.update replaced it
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a command or a click answered through its response_url, or an ephemeral post."""
+
+    where: str  # the response_url id, or "ephemeral:{channel}:{user}"
+    body: dict[str, Any]
+
+
+RESPONSE_URL_USES = 5
+SANDBOX_CHANNELS = ("#dealdesk", "#dealdesk-errors")
 
 
 class FakeSlack(FakeServer):
@@ -40,9 +58,32 @@ class FakeSlack(FakeServer):
         self.messages: list[PostedMessage] = []
         self._channel_ids: dict[str, str] = {}
         self._ts = itertools.count(1)
+        self.answers: list[Answer] = []
+        self.views: list[dict[str, Any]] = []
+        self._response_uses: dict[str, int] = {}
+        for channel in SANDBOX_CHANNELS:  # the workspace's channels exist before any post
+            self.channel_id(channel)
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/api/{method}", self._dispatch)
+        app.router.add_get("/api/{method}", self._dispatch)  # slack_sdk GETs some (lists)
+        app.router.add_post("/response/{rid}", self._respond)
+
+    def response_url(self) -> str:
+        """A fresh response_url for one command or click (the fake must be started)."""
+        rid = f"R{next(self._ts):08d}"
+        with self._cond:
+            self._response_uses[rid] = 0
+        return f"{self.base_url}/response/{rid}"
+
+    def answers_to(self, response_url: str) -> list[dict[str, Any]]:
+        rid = response_url.rstrip("/").rsplit("/", 1)[-1]
+        with self._cond:
+            return [a.body for a in self.answers if a.where == rid]
+
+    def message(self, ts: str) -> PostedMessage | None:
+        with self._cond:
+            return next((m for m in self.messages if m.ts == ts), None)
 
     def channel_id(self, channel: str) -> str:
         name = channel.lstrip("#")
@@ -74,9 +115,85 @@ class FakeSlack(FakeServer):
                     "is_enterprise_install": False,
                 }
             )
-        if method == "chat.postMessage":
-            return self._post_message(args)
-        return web.json_response({"ok": False, "error": "unknown_method"})
+        handler = {
+            "chat.postMessage": self._post_message,
+            "chat.update": self._update,
+            "chat.postEphemeral": self._ephemeral,
+            "conversations.history": self._history,
+            "conversations.replies": self._history,
+            "conversations.list": self._list,
+            "views.open": self._open_view,
+        }.get(method)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        return handler(args)
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        rid = request.match_info["rid"]
+        body = json.loads(await request.read() or b"{}")
+        with self._cond:
+            uses = self._response_uses.get(rid)
+            if uses is None or uses >= RESPONSE_URL_USES:
+                return web.json_response({"ok": False, "error": "expired_url"}, status=404)
+            self._response_uses[rid] = uses + 1
+            self.answers.append(Answer(rid, body))
+        self.changed()
+        return web.json_response({"ok": True})
+
+    def _update(self, args: dict[str, Any]) -> web.Response:
+        channel, ts = self.channel_id(str(args.get("channel") or "")), str(args.get("ts") or "")
+        with self._cond:
+            found = next((m for m in self.messages if m.ts == ts and m.channel == channel), None)
+            if found is None:
+                return web.json_response({"ok": False, "error": "message_not_found"})
+            found.text = str(args.get("text") or found.text)
+            blocks = args.get("blocks")
+            found.blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+            found.updates += 1
+        self.changed()
+        return web.json_response({"ok": True, "channel": channel, "ts": ts, "text": found.text})
+
+    def _ephemeral(self, args: dict[str, Any]) -> web.Response:
+        where = f"ephemeral:{self.channel_id(str(args.get('channel') or ''))}:{args.get('user')}"
+        body = {k: v for k, v in args.items() if k in ("text", "blocks")}
+        with self._cond:
+            self.answers.append(Answer(where, body))
+        self.changed()
+        return web.json_response({"ok": True, "message_ts": f"{time.time():.6f}"})
+
+    def _history(self, args: dict[str, Any]) -> web.Response:
+        channel = self.channel_id(str(args.get("channel") or ""))
+        thread = args.get("ts")
+        oldest = float(args.get("oldest") or 0)
+        with self._cond:
+            found = [
+                m
+                for m in self.messages
+                if m.channel == channel
+                and float(m.ts) >= oldest
+                and (thread in (m.thread_ts, m.ts) if thread else m.thread_ts is None)
+            ]
+        messages = [
+            {"type": "message", "ts": m.ts, "text": m.text, "thread_ts": m.thread_ts}
+            | ({"metadata": m.metadata} if m.metadata else {})
+            for m in reversed(found)
+        ]
+        return web.json_response({"ok": True, "messages": messages, "has_more": False})
+
+    def _list(self, _args: dict[str, Any]) -> web.Response:
+        with self._cond:
+            channels = [{"id": i, "name": n} for n, i in self._channel_ids.items()]
+        return web.json_response({"ok": True, "channels": channels})
+
+    def _open_view(self, args: dict[str, Any]) -> web.Response:
+        view = args.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if not args.get("trigger_id") or not isinstance(view, dict):
+            return web.json_response({"ok": False, "error": "invalid_arguments"})
+        with self._cond:
+            self.views.append(view)
+        self.changed()
+        return web.json_response({"ok": True, "view": {"id": f"V{len(self.views):08d}", **view}})
 
     def _post_message(self, args: dict[str, Any]) -> web.Response:
         channel = str(args.get("channel") or "")
@@ -89,12 +206,14 @@ class FakeSlack(FakeServer):
         if not text and not blocks:
             return web.json_response({"ok": False, "error": "no_text"})
         ts = f"{int(time.time())}.{next(self._ts):06d}"
+        metadata = args.get("metadata")
         message = PostedMessage(
             channel=self.channel_id(channel),
             text=text,
             blocks=blocks,
             thread_ts=args.get("thread_ts"),
             ts=ts,
+            metadata=json.loads(metadata) if isinstance(metadata, str) else metadata,
         )
         with self._cond:
             self.messages.append(message)
