@@ -19,11 +19,9 @@ over in a closure.
 - :class:`PauseCampaign` moves every negotiation the state table lets pause to ``paused``
   (remembering the state it left, with the same version check) and marks the campaign paused.
 
-Seams for later issues: negotiator actors are started from ``negotiator_spec`` (negotiation id ->
-ChildSpec; ``None`` until the Negotiator exists, which loads its own row) for every negotiation
-that has not ended, and are told :class:`PauseCampaign` too; the Sheets roster resolves the
-influencer entries. Runs on its own thread; writes wait for their commit with the store's
-timeout, reads use this thread's read-only connection.
+Negotiators are virtual children (``negotiator_spec``: id -> ChildSpec), activated on demand;
+new ones open a few at a time (``campaign_admission``). Runs on its own thread; writes wait for
+their commit with the store's timeout, reads use this thread's read-only connection.
 """
 
 from __future__ import annotations
@@ -34,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import pykka
 
+from dealdesk.actors.campaign_admission import Admission
 from dealdesk.actors.campaign_lookup import email_of, look_up
 from dealdesk.actors.campaign_messages import (
     AddInfluencers,
@@ -58,7 +57,7 @@ from dealdesk.domain.negotiation import TERMINAL_STATES, State
 from dealdesk.integrations.slack import messages as say
 from dealdesk.runtime.registry import campaign_name, negotiation_name
 from dealdesk.runtime.supervision import ChildSpec
-from dealdesk.runtime.virtual import VirtualSupervisor
+from dealdesk.runtime.virtual import VirtualSupervisor, Wake
 from dealdesk.store import (
     STORE,
     AppendAudit,
@@ -113,6 +112,8 @@ class CampaignSupervisor(VirtualSupervisor):
         self.negotiations: dict[str, State] = {}  # negotiation id -> state
         self.agreed: dict[str, Decimal] = {}  # negotiation id -> agreed fee (this activation)
         self.tracker: CpmTracker | None = None  # the campaign's CPM tracker, once it is opened
+        # New negotiations open a few at a time (campaign_admission.py says why).
+        self.admission = Admission(max(1, ctx.settings.max_live_negotiators // 10))
         self.log = self.log.bind(campaign_id=campaign_id)
 
     # -- runs on this actor's thread ------------------------------------------------------------
@@ -132,13 +133,16 @@ class CampaignSupervisor(VirtualSupervisor):
             for r in reader.run(unheard_outcomes_query(campaign_id=self.campaign_id))
         }
         for nid, state in self.negotiations.items():
-            if state is State.NEW or nid in waiting:
+            if state is State.NEW and nid not in waiting:
+                self.admission.queue(nid, fresh=False)
+            elif nid in waiting:
                 self._activate(nid, state)
             if state in TERMINAL_STATES and nid in waiting and self.negotiator_spec is not None:
                 # Ended, with news it never took (a late reply): recorded and ignored, as a
                 # late event on an ended negotiation always is, then it rests again.
                 self.activate(self.negotiator_spec(nid))
                 self.passivate(negotiation_name(nid))
+        self._admit()
         self.log.info(
             "campaign_supervisor_started", negotiations=len(self.negotiations), live=self.live_count
         )
@@ -166,6 +170,8 @@ class CampaignSupervisor(VirtualSupervisor):
                     self.passivate(negotiation_name(nid))  # no work left: free its thread
                 else:
                     self.touch(negotiation_name(nid))
+                self.admission.moved(nid, State(state))
+                self._admit()
                 return self._maybe_completed()
             case AgreementReached(negotiation_id=nid, amount=amount):
                 self.touch(negotiation_name(nid))
@@ -296,7 +302,8 @@ class CampaignSupervisor(VirtualSupervisor):
                 continue  # another activation created it first: never twice
             self.negotiations[nid] = State.NEW
             created.append(entry)
-            self._activate(nid, State.NEW)
+            self.admission.queue(nid, fresh=True)
+        self._admit()
         existing = tuple(e for e in wanted.values() if e not in created and e not in dict(skipped))
         self.log.info(
             "negotiations_created",
@@ -392,10 +399,23 @@ class CampaignSupervisor(VirtualSupervisor):
                 "mail_kept_for_negotiation", negotiation_id=nid, event_type=type(message).__name__
             )
 
-    def _activate(self, nid: str, state: State) -> None:
+    def _activate(self, nid: str, state: State, wake: Wake | None = None) -> None:
         """Start (and wake) the negotiation's Negotiator, where it still has work."""
         if self.negotiator_spec is not None and state not in TERMINAL_STATES:
-            self.activate(self.negotiator_spec(nid))
+            self.activate(self.negotiator_spec(nid), wake=wake)
+
+    def _admit(self) -> None:
+        """Open the new negotiations the admission lets in now."""
+        if self.negotiator_spec is None:
+            return
+        for opening in self.admission.admit(
+            still_new=lambda nid: self.negotiations.get(nid) is State.NEW,
+            stuck=lambda nid: (
+                self.negotiations.get(nid) is State.NEW
+                and self.live(negotiation_name(nid)) is None
+            ),
+        ):
+            self._activate(opening.nid, State.NEW, Wake(fresh=opening.fresh))
 
     @property
     def live_count(self) -> int:
@@ -423,11 +443,11 @@ class CampaignSupervisor(VirtualSupervisor):
             with contextlib.suppress(pykka.ActorDeadError):
                 child.ref.tell(news)  # every live negotiator's next decision consults it
 
-    def wake(self, ref: pykka.ActorRef[Any]) -> None:
+    def wake(self, ref: pykka.ActorRef[Any], wake: Wake) -> None:
         if self.tracker is not None and self.stored is not None:
             terms = self.stored.row.campaign.model_copy(update={"influencers": ()})
             ref.tell(CampaignCpm(self.tracker, terms))  # before its first decision
-        super().wake(ref)
+        super().wake(ref, wake)
 
     @property
     def status(self) -> CampaignStatus | None:

@@ -36,7 +36,10 @@ __all__ = ["Passivate", "PassivateIdle", "VirtualSupervisor", "Wake"]
 
 @dataclass(frozen=True)
 class Wake:
-    """To a child just activated: take up the work you own in the store."""
+    """To a child just activated: take up the work you own in the store. ``fresh``: its owner
+    created it just now, so the store holds nothing for it yet to catch up on."""
+
+    fresh: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ class VirtualSupervisor(Supervisor):
             case ChildFailed(name=name):
                 restarted = self._restart(message)
                 if restarted is not None:
-                    self.wake(restarted)
+                    self.wake(restarted, Wake())
                 elif name not in self.children:
                     self.activations.gone(name)
                 return None
@@ -103,8 +106,9 @@ class VirtualSupervisor(Supervisor):
         child = self.children.get(name)
         return child.ref if child is not None and child.ref.is_alive() else None
 
-    def activate(self, spec: ChildSpec) -> pykka.ActorRef[Any]:
-        """The live activation of ``spec``'s child, started (and woken) if it was not live."""
+    def activate(self, spec: ChildSpec, *, wake: Wake | None = None) -> pykka.ActorRef[Any]:
+        """The live activation of ``spec``'s child, started (and woken with ``wake``) if it was
+        not live."""
         ref = self.live(spec.name)
         self._used(spec.name)  # room is made (least recently used passivated) before it starts
         if ref is None:
@@ -113,14 +117,14 @@ class VirtualSupervisor(Supervisor):
             except Exception:
                 self.activations.gone(spec.name)
                 raise
-            self.wake(ref)
+            self.wake(ref, wake or Wake())
             self.activated += 1
             self._arm_idle_timer()
         return ref
 
-    def wake(self, ref: pykka.ActorRef[Any]) -> None:
+    def wake(self, ref: pykka.ActorRef[Any], wake: Wake) -> None:
         """The first word to a new activation (a subclass may tell it what it must know first)."""
-        ref.tell(Wake())
+        ref.tell(wake)
 
     def deliver(self, spec: ChildSpec, message: object) -> None:
         """``message`` to ``spec``'s child, activating it first when it is passivated."""
