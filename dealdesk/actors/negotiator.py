@@ -50,6 +50,7 @@ from dealdesk.domain import (
     start_negotiation,
 )
 from dealdesk.domain import EmailSent as DomainEmailSent
+from dealdesk.domain.events import ReminderDue
 from dealdesk.domain.reader_context import read_reply_in
 from dealdesk.domain.repricing import reprice
 from dealdesk.errors import IllegalTransition
@@ -85,6 +86,9 @@ if TYPE_CHECKING:
     from dealdesk.store import NegotiationRecord, StoreOp
 
 __all__ = ["Negotiator", "negotiator_spec"]
+
+# Events no decision on can agree a fee: the budget left does not matter to them.
+_AGREES_NOTHING = (OutreachRequested, DomainEmailSent, SendFailed, ReminderDue)
 
 
 class Negotiator(BaseActor):
@@ -128,15 +132,17 @@ class Negotiator(BaseActor):
         if isinstance(data.get("negotiation"), dict):
             self.negotiation = Negotiation.model_validate(data["negotiation"])
 
-    def wake(self) -> None:
+    def wake(self, *, fresh: bool = False) -> None:
         """Just activated (its supervisor says so, after the campaign as it stands): take up the
         work this negotiation owns in the store — the first step, if it was never taken (new, or
         the process died before the outreach step committed), and replies kept while it had no
-        activation, in order."""
+        activation, in order. ``fresh``: created just now, it has none of those yet."""
         if self.negotiation is None and self.row is not None:
             self.negotiation = self._new(self.row.data or {})
         if self.negotiation is not None and self.negotiation.state is State.NEW:
             self.step(OutreachRequested())
+        if fresh:
+            return
         # Outcomes of our emails it has not taken (the process died before it could), in order.
         for email in self.store.reader().run(unheard_outcomes_query(negotiation_id=self.nid)):
             if email.status == OutboxStatus.SENT:
@@ -175,8 +181,8 @@ class Negotiator(BaseActor):
 
     def handle(self, message: Any) -> Any:
         match message:
-            case Wake():
-                return self.wake()
+            case Wake(fresh=fresh):
+                return self.wake(fresh=fresh)
             case CampaignCpm(tracker=tracker, campaign=campaign):
                 self.tracker = tracker
                 self.campaign = campaign or self.campaign
@@ -251,7 +257,7 @@ class Negotiator(BaseActor):
             self.log.warning("negotiation_not_started", event_type=type(event).__name__)
             return None
         now = self.ctx.clock.now()
-        before = self._as_campaign_stands(self.negotiation)
+        before = self._as_campaign_stands(self.negotiation, event)
         try:
             decision = decide(before, event, now)
         except IllegalTransition as exc:
@@ -262,23 +268,26 @@ class Negotiator(BaseActor):
         except BudgetExceeded:
             # Another negotiation of the campaign agreed first: decide again, knowing what is
             # left now (the domain escalates, with the numbers).
-            before = self._as_campaign_stands(self.negotiation)
+            before = self._as_campaign_stands(self.negotiation, event)
             return self._commit(before, event, decide(before, event, now), consumed)
 
-    def _as_campaign_stands(self, negotiation: Negotiation) -> Negotiation:
-        """The negotiation as its campaign stands now: the budget others' agreed fees leave, and
-        the cap the campaign's CPM tracker allows (the offers we made stand)."""
+    def _as_campaign_stands(self, negotiation: Negotiation, event: Event) -> Negotiation:
+        """The negotiation as its campaign stands now: the budget others' agreed fees leave (for
+        an event that can agree a fee), and the cap the campaign's CPM tracker allows (the offers
+        we made stand)."""
         assert self.row is not None
-        spent = self.store.reader().run(
-            campaign_spend_query(self.row.campaign_id, excluding=self.nid)
-        )
-        left = max(negotiation.campaign.budget - spent, Decimal(0))
+        if not isinstance(event, _AGREES_NOTHING):
+            spent = self.store.reader().run(
+                campaign_spend_query(self.row.campaign_id, excluding=self.nid)
+            )
+            left = max(negotiation.campaign.budget - spent, Decimal(0))
+            negotiation = negotiation.model_copy(update={"budget_left": left})
         if self.tracker is not None and self.tracker.cpm_range == negotiation.campaign.cpm_range:
             influencer = negotiation.influencer
             pricing = negotiation.policy.pricing
             flexibility = self.tracker.flexibility(influencer.engagement_rate, pricing)
             negotiation = reprice(negotiation, flexibility)
-        return negotiation.model_copy(update={"budget_left": left})
+        return negotiation
 
     def _commit(
         self, before: Negotiation, event: Event, decision: Decision, consumed: StoreOp[Any] | None
