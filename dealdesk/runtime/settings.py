@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -83,9 +84,23 @@ class Settings(BaseSettings):
     sheets_roster_tab: str = "Roster"
     roster_ttl_s: PositiveFloat = 300.0
 
-    anthropic_base_url: str | None = None
+    # The model reads replies and writes emails: "off" (the rule-based reader and templated
+    # writer alone), "sandbox" (the in-process fake model) or "anthropic"; unset, "anthropic"
+    # when a key or an address is set, else "off".
+    model: Literal["off", "sandbox", "anthropic"] | None = None
+    anthropic_api_base: str | None = None
     anthropic_api_key: SecretStr | None = None
     anthropic_model: str = "claude-sonnet-5"
+    anthropic_max_tokens: int = Field(default=1024, gt=0)
+    anthropic_timeout_s: PositiveFloat = 60.0
+    anthropic_max_concurrency: int = Field(default=4, gt=0)  # calls in flight at once
+    anthropic_requests_per_minute: int = Field(default=50, gt=0)
+    anthropic_prompt_caching: bool = True  # mark the stable prefix with cache_control
+    # USD per million tokens, for the report and /metrics (Sonnet's list prices by default)
+    anthropic_price_input: Decimal = Decimal(3)
+    anthropic_price_output: Decimal = Decimal(15)
+    anthropic_price_cache_write: Decimal = Decimal("3.75")
+    anthropic_price_cache_read: Decimal = Decimal("0.30")
 
     # follow-ups: after our last email, and stale after the last follow-up ("3d,7d"; s, m, h, d)
     follow_ups: str = "3d,7d"
@@ -117,7 +132,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "clickup_api_base", "slack_api_base", "gmail_api_base", "sheets_api_base",
-        "anthropic_base_url",
+        "anthropic_api_base",
     )  # fmt: skip
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -154,6 +169,14 @@ class Settings(BaseSettings):
     def passivate_delay(self) -> timedelta:
         return parse_duration(self.passivate_after)
 
+    @property
+    def model_mode(self) -> Literal["off", "sandbox", "anthropic"]:
+        """Who reads replies and writes emails besides the rules (DEALDESK_MODEL)."""
+        if self.model is not None:
+            return self.model
+        configured = self.anthropic_api_key is not None or self.anthropic_api_base is not None
+        return "anthropic" if configured else "off"
+
     def credential(self, service: Service) -> SecretStr | None:
         return {
             Service.CLICKUP: self.clickup_token,
@@ -173,7 +196,7 @@ class Settings(BaseSettings):
             Service.SLACK: self.slack_api_base,
             Service.GMAIL: self.gmail_api_base,
             Service.SHEETS: self.sheets_api_base,
-            Service.ANTHROPIC: self.anthropic_base_url,
+            Service.ANTHROPIC: self.anthropic_api_base,
         }[service]
 
     def sandboxed(self, service: Service) -> bool:
