@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dealdesk.actors.negotiator_model import model_words
 from dealdesk.domain import (
     CancelReminder,
     EmailPurpose,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from dealdesk.domain import Decision, Negotiation
+    from dealdesk.integrations.anthropic import Draft
     from dealdesk.store import StoreOp
 
 __all__ = ["Refusal", "StepOps", "transition_rates"]
@@ -68,6 +70,10 @@ class StepOps:
     thread: Callable[[Negotiation], str | None]
     refused: list[Refusal] = field(default_factory=list)
     team_channel: str = "#dealdesk"
+    # The model's drafts of this step's emails by Message-ID (its turn sets them), and whether
+    # the template may stand in for a draft the guard refused (the playbook says).
+    drafts: dict[str, Draft] = field(default_factory=dict)
+    template_fallback: bool = True
 
     def of(self, after: Negotiation, decision: Decision) -> list[StoreOp[Any]]:
         ops: list[StoreOp[Any]] = []
@@ -133,6 +139,9 @@ class StepOps:
 
     def _email(self, after: Negotiation, effect: SendEmail) -> StoreOp[Any]:
         written, problems = write_checked_email(after, effect)  # the guard's verdict on it
+        if (draft := self.drafts.get(effect.message_id)) is not None:  # the model's words
+            template = (written, problems)
+            written, problems = model_words(draft, after, effect, template, self.template_fallback)
         if problems:  # never an amount, placeholder or figure code did not decide
             return self._refused_email(after, effect, problems)
         return InsertOutbox(

@@ -30,6 +30,7 @@ import pykka
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived, SendPending
 from dealdesk.actors.negotiation_step import StepOps, transition_rates
 from dealdesk.actors.negotiator_messages import AgreementReached, CampaignCpm, NegotiationMoved
+from dealdesk.actors.negotiator_model import ModelRead, ModelTurns, ModelWrote
 from dealdesk.actors.notifier import NOTIFIER, PostPending
 from dealdesk.actors.scheduler import ReminderFired, ReminderScheduled
 from dealdesk.domain import (
@@ -91,7 +92,7 @@ __all__ = ["Negotiator", "negotiator_spec"]
 _AGREES_NOTHING = (OutreachRequested, DomainEmailSent, SendFailed, ReminderDue)
 
 
-class Negotiator(BaseActor):
+class Negotiator(ModelTurns, BaseActor):
     kind = "negotiator"
 
     def __init__(
@@ -141,10 +142,12 @@ class Negotiator(BaseActor):
             self.negotiation = self._new(self.row.data or {})
         if self.negotiation is not None and self.negotiation.state is State.NEW:
             self.step(OutreachRequested())
-        if fresh:
+        if fresh or self.model_waiting():  # the model's answer is out: the rest after it
             return
         # Outcomes of our emails it has not taken (the process died before it could), in order.
         for email in self.store.reader().run(unheard_outcomes_query(negotiation_id=self.nid)):
+            if self.model_waiting():
+                return
             if email.status == OutboxStatus.SENT:
                 self._sent(email.message_id, email.gmail_thread_id)
             else:
@@ -152,6 +155,8 @@ class Negotiator(BaseActor):
         for kept in self.store.reader().run(
             inbound_query(negotiation_id=self.nid, status=InboundStatus.ROUTED)
         ):
+            if self.model_waiting():
+                return
             self._reply(kept.gmail_id)
 
     def _new(self, data: dict[str, Any]) -> Negotiation | None:
@@ -180,7 +185,11 @@ class Negotiator(BaseActor):
         self.store.close_reader()
 
     def handle(self, message: Any) -> Any:
+        if self.model_defers(message):  # the model's answer is out: after it, in order
+            return None
         match message:
+            case ModelRead() | ModelWrote():
+                return self.model_answered(message)
             case Wake(fresh=fresh):
                 return self.wake(fresh=fresh)
             case CampaignCpm(tracker=tracker, campaign=campaign):
@@ -243,9 +252,13 @@ class Negotiator(BaseActor):
             return self.step(failed, consumed=MarkInboundDelivered(gmail_id))
         text = str(kept.body.get("text") or "")
         reading = read_reply_in(self.negotiation, text, received=self.ctx.clock.now())
+        message_id = kept.message_id or f"<{gmail_id}@gmail>"
+        from_address = kept.from_addr or self.negotiation.influencer.email
+        if self.model_reads(gmail_id, message_id, from_address, text, reading):
+            return None  # its reading comes back as ModelRead
         event = ReplyReceived(
-            message_id=kept.message_id or f"<{gmail_id}@gmail>",
-            from_address=kept.from_addr or self.negotiation.influencer.email,
+            message_id=message_id,
+            from_address=from_address,
             text=text,
             reading=reading,
         )
@@ -263,6 +276,8 @@ class Negotiator(BaseActor):
         except IllegalTransition as exc:
             self.store.commit(*self._ignored(event, str(exc)), *([consumed] if consumed else []))
             return None
+        if self.model_writes(event, decision, consumed):
+            return None  # its drafts come back as ModelWrote, and the step is taken again
         try:
             return self._commit(before, event, decision, consumed)
         except BudgetExceeded:

@@ -91,6 +91,30 @@ class Metrics:
             ["posted"],
             registry=self.registry,
         )
+        self.llm_calls = Counter(
+            "dealdesk_llm_calls",
+            "Model calls, by job (read, write) and outcome (ok, invalid, guard_rejected)",
+            ["job", "outcome"],
+            registry=self.registry,
+        )
+        self.llm_tokens = Counter(
+            "dealdesk_llm_tokens",
+            "Model tokens by campaign and kind (input, output, cache_write, cache_read)",
+            ["campaign", "kind"],
+            registry=self.registry,
+        )
+        self.llm_cost = Counter(
+            "dealdesk_llm_cost_usd",
+            "What the model calls cost, by campaign, at the prices in settings",
+            ["campaign"],
+            registry=self.registry,
+        )
+        self.guard_rejections = Counter(
+            "dealdesk_guard_rejections",
+            "Model drafts the guard refused, by reason",
+            ["reason"],
+            registry=self.registry,
+        )
 
         self.mail_sent = Counter(
             "dealdesk_mail_sent_total",

@@ -48,6 +48,7 @@ class AuditKind(StrEnum):
     CAMPAIGN_INFLUENCER_SKIP = "campaign_influencer_skip"
     CAMPAIGN_COMPLETED = "campaign_completed"
     WEBHOOK_RECEIVED = "webhook_received"
+    LLM = "llm"  # a model call: job, outcome, tokens, cost; why the guard refused a draft
     WEBHOOK_DUPLICATE = "webhook_duplicate"
     DO_NOT_CONTACT = "do_not_contact"
     SLACK_COMMAND = "slack_command"

@@ -1,0 +1,407 @@
+"""The model's turns in a negotiation: a reply read, an email written, off the negotiator's thread.
+
+When the model is on (``ctx[MODEL].pen``; boot sets it, tests set it), the Negotiator asks it
+and goes on taking messages: the call runs on the I/O loop (``ModelPen``), and its answer comes
+back as a message (:class:`ModelRead`, :class:`ModelWrote`). Rules (:class:`ModelTurns`, mixed
+into the Negotiator, runs on its thread):
+
+- While an answer is out, every other message waits, in order, inside the negotiator (the
+  campaign's CPM news excepted: it changes no state), so no step is decided on a negotiation
+  another step is about to change. The answer taken, the waiting messages are handled in order.
+- Nothing is committed before the answer: a crash or a passivation meanwhile leaves the reply
+  routed (or the outcome unheard) in the store, and the next activation asks again.
+- **Reading.** The model's reading is checked against the rule-based reader's
+  (``domain.model_io.cross_check``): disagreeing on an amount or on accept versus counter, the
+  reply escalates with both readings shown. No valid reading after one retry: it escalates too.
+  The call failing for good (retries ran out; the ErrorReporter was told by the policy): the
+  reply waits in the store, routed, and is read again later (:data:`READ_AGAIN_S`).
+- **Writing.** Each email of the decision is drafted through the guard (one rewrite); the step
+  then commits with the drafts (``StepOps.drafts``), which are checked by the guard again
+  against the decision as committed. A draft refused twice, or not written, gives way to the
+  template when the playbook allows it, else the email is refused and the team told, with the
+  draft in the audit trail.
+- Each call is audited (``llm``): job, outcome, tokens, cost at the prices in settings, and the
+  guard's reasons; /metrics counts the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
+
+import pykka
+
+from dealdesk.actors.negotiator_messages import CampaignCpm
+from dealdesk.domain import ReplyReceived, SendEmail, check_email
+from dealdesk.domain.model_io import cross_check
+from dealdesk.domain.reading import NEEDS_HUMAN_CONFIDENCE
+from dealdesk.domain.writer import write_checked_email
+from dealdesk.errors import UpstreamError
+from dealdesk.integrations.anthropic import Draft, Prefix, ReadResult, read_reply, write_email
+from dealdesk.runtime.context import ContextKey
+from dealdesk.runtime.virtual import Wake
+from dealdesk.store import AppendAudit, AuditKind, MarkInboundDelivered
+
+if TYPE_CHECKING:
+    import concurrent.futures
+
+    from dealdesk.actors.negotiation_step import StepOps
+    from dealdesk.domain import Decision, Event, Negotiation, ReplyReading, WrittenEmail
+    from dealdesk.integrations.anthropic import Call, ModelClient, ModelPlaybook
+    from dealdesk.runtime.context import RuntimeContext
+    from dealdesk.store import Store, StoreOp
+
+__all__ = [
+    "MODEL",
+    "ModelPen",
+    "ModelRead",
+    "ModelSlot",
+    "ModelTurns",
+    "ModelWrote",
+    "guard_reason",
+    "model_words",
+]
+
+READ_AGAIN_S: Final = 60.0  # a reply whose reading failed for good is read again after this
+
+
+@dataclass(frozen=True)
+class ModelRead:
+    """Event: the model's reading of a reply came back (``result`` None: the call failed)."""
+
+    token: int
+    result: ReadResult | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelWrote:
+    """Event: the model's drafts of a decision's emails came back, by Message-ID."""
+
+    token: int
+    drafts: dict[str, Draft]
+
+
+class ModelPen:
+    """The model as negotiators use it: each call submitted to the I/O loop, its answer told to
+    the asking actor. Shared by every negotiator of the process."""
+
+    def __init__(
+        self, ctx: RuntimeContext, client: ModelClient, playbook: ModelPlaybook, *, cache: bool
+    ) -> None:
+        self.ctx = ctx
+        self.client = client
+        self.playbook = playbook
+        self.prefix = Prefix(playbook, cache=cache)
+        self._tokens = itertools.count(1)
+
+    def token(self) -> int:
+        return next(self._tokens)
+
+    def read(
+        self, negotiation: Negotiation, text: str, rules: ReplyReading, answer: ModelAnswer
+    ) -> None:
+        coro = read_reply(self.client, self.prefix, negotiation, text, rules)
+        future = self.ctx.loop.submit(coro)
+
+        def done(f: concurrent.futures.Future[ReadResult]) -> None:
+            try:
+                answer.tell(ModelRead(answer.token, f.result()))
+            except UpstreamError as exc:
+                answer.tell(ModelRead(answer.token, None, f"{exc.kind}: {exc}"[:300]))
+            except Exception as exc:  # told, never lost on the loop
+                answer.tell(ModelRead(answer.token, None, repr(exc)[:300]))
+
+        future.add_done_callback(done)
+
+    def write(self, after: Negotiation, effects: list[SendEmail], answer: ModelAnswer) -> None:
+        async def drafts() -> dict[str, Draft]:
+            made: dict[str, Draft] = {}
+            for effect in effects:
+                reference, _ = write_checked_email(after, effect)
+
+                def guard(written: Any, effect: SendEmail = effect) -> list[str]:
+                    return check_email(written, effect, after)
+
+                try:
+                    made[effect.message_id] = await write_email(
+                        self.client, self.prefix, after, effect, reference=reference, guard=guard
+                    )
+                except UpstreamError as exc:
+                    made[effect.message_id] = Draft(
+                        None, problems=(f"the model could not write it ({exc.kind})",)
+                    )
+            return made
+
+        future = self.ctx.loop.submit(drafts())
+
+        def done(f: concurrent.futures.Future[dict[str, Draft]]) -> None:
+            try:
+                answer.tell(ModelWrote(answer.token, f.result()))
+            except Exception as exc:  # told, never lost on the loop
+                why = (f"the model could not write it ({type(exc).__name__})",)
+                answer.tell(
+                    ModelWrote(
+                        answer.token, {e.message_id: Draft(None, problems=why) for e in effects}
+                    )
+                )
+
+        future.add_done_callback(done)
+
+
+@dataclass
+class ModelSlot:
+    """Where the process keeps its model (None: off, the rules and templates alone)."""
+
+    pen: ModelPen | None = None
+
+
+MODEL: ContextKey[ModelSlot] = ContextKey("model", lambda _ctx: ModelSlot())
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    """Where an answer goes: the asking actor, and the token its wait carries."""
+
+    ref: pykka.ActorRef[Any]
+    token: int
+
+    def tell(self, message: object) -> None:
+        with contextlib.suppress(pykka.ActorDeadError):  # passivated: the store keeps the work
+            self.ref.tell(message)
+
+
+@dataclass
+class _Reading:
+    token: int
+    gmail_id: str
+    message_id: str
+    from_address: str
+    text: str
+    rules: ReplyReading
+
+
+@dataclass
+class _Writing:
+    token: int
+    event: Event
+    consumed: StoreOp[Any] | None
+
+
+@dataclass
+class _Turns:
+    waiting: _Reading | _Writing | None = None
+    deferred: list[Any] = field(default_factory=list)
+    drafted: bool = False  # the step being taken again has its drafts
+
+
+def model_words(
+    draft: Draft,
+    after: Negotiation,
+    effect: SendEmail,
+    template: tuple[WrittenEmail, list[str]],
+    template_fallback: bool,
+) -> tuple[WrittenEmail, list[str]]:
+    """The words an email goes out with, in the step's transaction: the model's draft when the
+    guard passes it against the decision as committed; else the template's when the playbook
+    allows it; else none (the problems say why, and the email is refused)."""
+    if draft.written is not None:
+        problems = check_email(draft.written, effect, after)
+        if not problems:
+            return draft.written, []
+    else:
+        problems = list(draft.problems) or ["the model wrote no draft"]
+    if template_fallback:
+        return template
+    return draft.written or template[0], [f"the model's draft was refused: {p}" for p in problems]
+
+
+def guard_reason(problem: str) -> str:
+    """A guard problem's kind, for the metrics and the benchmark."""
+    text = problem.lower()
+    for words, reason in (
+        (("placeholder",), "placeholder"),
+        (("reveals", "cpm", "internal figure"), "internal_figure"),
+        (("not decided", "is missing", "decides none"), "amount"),
+        (("deliverable", "the terms say"), "deliverables"),
+        (("exclusiv", "paid usage", "usage rights", "guarantee", "future work"), "commitment"),
+        (("characters", "empty"), "length"),
+    ):
+        if any(w in text for w in words):
+            return reason
+    return "other"
+
+
+class ModelTurns:
+    """Mixed into the Negotiator: the model's turns (see the module's rules)."""
+
+    _model: _Turns | None = None
+
+    if TYPE_CHECKING:  # the Negotiator's own (and pykka's), used here
+        ctx: RuntimeContext
+        nid: str
+        negotiation: Negotiation | None
+        log: Any
+        store: Store
+        actor_ref: pykka.ActorRef[Any]
+
+        def handle(self, message: Any) -> Any: ...
+        def step(self, event: Event, *, consumed: StoreOp[Any] | None = None) -> str | None: ...
+        def _step_ops(self) -> StepOps: ...
+
+    def _turns(self) -> _Turns:
+        if self._model is None:
+            self._model = _Turns()
+        return self._model
+
+    def _pen(self) -> ModelPen | None:
+        return self.ctx[MODEL].pen
+
+    def model_defers(self, message: Any) -> bool:
+        """True when ``message`` must wait for the model's answer (it is kept, in order)."""
+        turns = self._turns()
+        if turns.waiting is None or isinstance(message, ModelRead | ModelWrote | CampaignCpm):
+            return False
+        if not (isinstance(message, Wake) and message in turns.deferred):
+            turns.deferred.append(message)
+        return True
+
+    def model_waiting(self) -> bool:
+        """In ``wake``: the rest of the catch-up waits for the model's answer (a Wake again)."""
+        return self.model_defers(Wake())
+
+    def model_reads(self, gmail_id: str, message_id: str, from_address: str, text: str,
+                    rules: ReplyReading) -> bool:  # fmt: skip
+        """Ask the model to read a reply; False when the model is off."""
+        pen, turns = self._pen(), self._turns()
+        if pen is None or self.negotiation is None:
+            return False
+        token = pen.token()
+        turns.waiting = _Reading(token, gmail_id, message_id, from_address, text, rules)
+        pen.read(self.negotiation, text, rules, ModelAnswer(self.actor_ref, token))
+        return True
+
+    def model_writes(self, event: Event, decision: Decision, consumed: StoreOp[Any] | None) -> bool:
+        """Ask the model to write the decision's emails; False when the model is off, there is
+        no email, or the step is being taken again with its drafts."""
+        pen, turns = self._pen(), self._turns()
+        effects = [e for e in decision.effects if isinstance(e, SendEmail)]
+        if pen is None or turns.drafted or not effects:
+            return False
+        token = pen.token()
+        turns.waiting = _Writing(token, event, consumed)
+        pen.write(decision.negotiation, effects, ModelAnswer(self.actor_ref, token))
+        return True
+
+    def model_answered(self, message: ModelRead | ModelWrote) -> str | None:
+        turns = self._turns()
+        waiting = turns.waiting
+        if waiting is None or waiting.token != message.token:
+            self.log.info("model_answer_stale", token=message.token)
+            return None
+        turns.waiting = None
+        outcome: str | None = None
+        match message, waiting:
+            case ModelRead(), _Reading():
+                outcome = self._read(message, waiting)
+            case ModelWrote(drafts=drafts), _Writing():
+                outcome = self._wrote(drafts, waiting)
+            case _:
+                self.log.warning("model_answer_mismatched", token=message.token)
+        while turns.deferred and turns.waiting is None:
+            self.handle(turns.deferred.pop(0))
+        return outcome
+
+    def _read(self, answer: ModelRead, waiting: _Reading) -> str | None:
+        assert self.negotiation is not None
+        result = answer.result
+        if result is None:
+            self.log.warning("model_read_failed", gmail_id=waiting.gmail_id, error=answer.error)
+            self._read_again_later()
+            return None  # the reply stays routed in the store: not lost
+        self._audit_calls(result.calls)
+        currency = self.negotiation.campaign.currency
+        if result.reading is None:
+            reading = waiting.rules.model_copy(
+                update={
+                    "needs_human": f"the model gave no valid reading ({result.why_not}); "
+                    f"the rules read it as {waiting.rules.intent.value}",
+                    "confidence": min(waiting.rules.confidence, NEEDS_HUMAN_CONFIDENCE / 2),
+                }
+            )
+        else:
+            reading = cross_check(waiting.rules, result.reading, currency)
+        event = ReplyReceived(
+            message_id=waiting.message_id,
+            from_address=waiting.from_address,
+            text=waiting.text,
+            reading=reading,
+        )
+        return self.step(event, consumed=MarkInboundDelivered(waiting.gmail_id))
+
+    def _wrote(self, drafts: dict[str, Draft], waiting: _Writing) -> str | None:
+        turns = self._turns()
+        self._audit_calls([call for draft in drafts.values() for call in draft.calls])
+        ops = self._step_ops()
+        ops.drafts.update(drafts)
+        ops.template_fallback = self._pen() is None or self._pen_allows_template()
+        turns.drafted = True
+        try:
+            return self.step(waiting.event, consumed=waiting.consumed)
+        finally:
+            turns.drafted = False
+            ops.drafts.clear()
+
+    def _pen_allows_template(self) -> bool:
+        pen = self._pen()
+        return pen is None or pen.playbook.template_fallback
+
+    def _read_again_later(self) -> None:
+        ref = self.actor_ref
+
+        async def later() -> None:
+            await asyncio.sleep(READ_AGAIN_S)
+            with contextlib.suppress(pykka.ActorDeadError):
+                ref.tell(Wake())
+
+        self.ctx.loop.submit(later())
+
+    def _audit_calls(self, calls: list[Call]) -> None:
+        """Each call in the audit trail and /metrics (its own transaction: it happened)."""
+        pen = self._pen()
+        if not calls or self.negotiation is None or pen is None:
+            return
+        n = self.negotiation
+        settings, metrics = self.ctx.settings, self.ctx.metrics
+        ops: list[StoreOp[Any]] = []
+        for call in calls:
+            cost = call.usage.dollars(settings).quantize(Decimal("0.000001"))
+            metrics.llm_calls.labels(call.job, call.outcome).inc()
+            for kind, count in call.usage.as_dict().items():
+                metrics.llm_tokens.labels(n.campaign.id, kind.removesuffix("_tokens")).inc(count)
+            metrics.llm_cost.labels(n.campaign.id).inc(float(cost))
+            for problem in call.problems if call.outcome == "guard_rejected" else ():
+                metrics.guard_rejections.labels(guard_reason(problem)).inc()
+            ops.append(
+                AppendAudit(
+                    AuditKind.LLM,
+                    campaign_id=n.campaign.id,
+                    influencer_name=n.influencer.name,
+                    influencer_email=n.influencer.email,
+                    email_body=call.draft,
+                    metadata={
+                        "negotiation_id": self.nid,
+                        "job": call.job,
+                        "outcome": call.outcome,
+                        "model": pen.client.model,
+                        **call.usage.as_dict(),
+                        "cost_usd": str(cost),
+                        **({"problems": list(call.problems)} if call.problems else {}),
+                    },
+                )
+            )
+        self.store.commit(*ops)
