@@ -44,6 +44,7 @@ from dealdesk.actors.campaign_messages import (
     PauseCampaign,
     UpdateCampaign,
 )
+from dealdesk.actors.console_messages import HumanDecision
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
 from dealdesk.actors.negotiator_messages import AgreementReached, CampaignCpm, NegotiationMoved
 from dealdesk.actors.scheduler import ReminderFired
@@ -162,7 +163,7 @@ class CampaignSupervisor(VirtualSupervisor):
                 return self.add_influencers(influencers)
             case PauseCampaign(reason=reason):
                 return self.pause(reason)
-            case EmailSent() | EmailFailed() | ReplyArrived() | ReminderFired():
+            case EmailSent() | EmailFailed() | ReplyArrived() | ReminderFired() | HumanDecision():
                 return self._to_negotiation(message.negotiation_id, message)
             case NegotiationMoved(negotiation_id=nid, state=state):
                 self.negotiations[nid] = State(state)

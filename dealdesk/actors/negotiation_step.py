@@ -21,7 +21,9 @@ from dealdesk.domain import (
     SendEmail,
     TeamTopic,
 )
+from dealdesk.domain.money import format_money
 from dealdesk.domain.writer import write_checked_email
+from dealdesk.integrations.slack import blocks
 from dealdesk.store import (
     AddDoNotContact,
     AddReminder,
@@ -111,15 +113,44 @@ class StepOps:
                 case NotifyTeam():
                     if effect.topic is TeamTopic.ESCALATED:
                         ops.append(self._audit(AuditKind.ESCALATION, after, summary=effect.summary))
-                    who = f"*{after.campaign.client}* · {after.influencer.name}"
-                    ops.append(self._notice(f"{who}: {effect.summary}"))
+                    ops.append(self._team_notice(after, effect))
         # The team's messages are written with the step (the Notifier posts them after it).
         ops.extend(self._notice(r.team_text) for r in self.refused[refused_before:])
         return ops
 
-    def _notice(self, text: str) -> EnqueueNotification:
-        key = f"negotiation:{self.negotiation_id}:{uuid.uuid4().hex}"
-        return EnqueueNotification(key, self.team_channel, text)
+    def _notice(
+        self,
+        text: str,
+        *,
+        kind: str = "negotiation",
+        blocks: list[dict[str, Any]] | None = None,
+        thread_of: str | None = None,
+    ) -> EnqueueNotification:
+        key = f"{kind}:{self.negotiation_id}:{uuid.uuid4().hex}"
+        return EnqueueNotification(
+            key, self.team_channel, text, None if blocks is None else tuple(blocks), thread_of
+        )
+
+    def _team_notice(self, after: Negotiation, effect: NotifyTeam) -> EnqueueNotification:
+        """The team's message of a step: an escalation carries its decisions as buttons, an
+        agreement its transcript's; a takeover opens the thread its replies are posted in."""
+        nid = self.negotiation_id
+        text = f"*{after.campaign.client}* · {after.influencer.name}: {effect.summary}"
+        match effect.topic:
+            case TeamTopic.ESCALATED:
+                ask = format_money(effect.their_ask) if effect.their_ask is not None else None
+                cap = format_money(effect.cap or after.effective_cap)
+                return self._notice(text, blocks=blocks.escalation(text, nid, ask, cap))
+            case TeamTopic.AGREED:
+                return self._notice(text, blocks=blocks.with_view_thread(text, nid))
+            case TeamTopic.HUMAN_TAKEOVER:
+                return self._notice(text, kind="takeover")
+            case TeamTopic.REPLY_WHILE_HELD:
+                words = after.last_reply.text.strip()[:2500] if after.last_reply else ""
+                quoted = "\n".join(f"> {line}" for line in words.splitlines())
+                return self._notice(f"{text}\n{quoted}".rstrip(), thread_of=f"takeover:{nid}:*")
+            case _:
+                return self._notice(text)
 
     def _audit(
         self,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pykka
 
+from dealdesk.actors.console_messages import HumanDecision
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived, SendPending
 from dealdesk.actors.negotiation_step import StepOps, transition_rates
 from dealdesk.actors.negotiator_messages import AgreementReached, CampaignCpm, NegotiationMoved
@@ -206,6 +207,8 @@ class Negotiator(ModelTurns, BaseActor):
                 return self._reply(gmail_id)
             case ReminderFired(due=due):
                 return self.step(due, consumed=MarkReminderFired(due.reminder_id))
+            case HumanDecision(event=event):  # the team's, from Slack: a step like any other
+                return self.step(event)
             case _:
                 return self.unhandled(message)
 

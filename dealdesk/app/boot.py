@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from dealdesk.actors.console import console_spec
 from dealdesk.actors.error_reporter import error_reporter_spec
 from dealdesk.actors.negotiator import negotiator_spec
 from dealdesk.actors.notifier import NOTIFIER, Notify, notifier_spec
@@ -29,6 +30,7 @@ from dealdesk.app.config_files import load_policy
 from dealdesk.app.do_not_contact import apply_do_not_contact, load_do_not_contact
 from dealdesk.app.lease import DataDirLease
 from dealdesk.app.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
+from dealdesk.app.slack_console import SlackConsole, slack_console
 from dealdesk.app.wiring import (
     campaign_specs,
     clickup_wiring,
@@ -111,6 +113,7 @@ class System:
         self.clickup: ClickUpClient | None = None
         self.root: pykka.ActorRef[Any] | None = None
         self.http: HttpState | None = None
+        self.console: SlackConsole | None = None
         self._runner: web.AppRunner | None = None
         self.http_url = ""
 
@@ -176,7 +179,12 @@ class System:
         self.root = start_root(ctx)
         start_children(
             self.root,
-            [error_reporter_spec(ctx, post_error), *store_specs(ctx), notifier_spec(ctx, slack)],
+            [
+                error_reporter_spec(ctx, post_error),
+                *store_specs(ctx),
+                notifier_spec(ctx, slack),
+                console_spec(ctx),  # the team's Slack commands and buttons
+            ],
         )
         apply_do_not_contact(ctx, do_not_contact)  # before anything could email anyone
         start_children(
@@ -199,17 +207,23 @@ class System:
             "slack": _CachedProbe(slack.probe),
             "clickup": _CachedProbe(clickup.client.probe),
         }
+        self.console = slack_console(ctx, slack, self.endpoints[Service.SLACK])
+        console_routes = (
+            () if self.console is None or self.console.routes is None else (self.console.routes,)
+        )
         self.http, app = http_application(
             ctx,
             clickup,
             admin_token=admin_token,
             readiness=readiness,
-            extra_routes=(gmail_push_routes(settings.gmail_push_token),),
+            extra_routes=(gmail_push_routes(settings.gmail_push_token), *console_routes),
         )
         self._runner, self.http_url = self.loop.run(
             serve(app, settings.http_host, settings.http_port), timeout=30
         )
         self.sandbox.call_back({s: self.http_url + path for s, path in CALLBACK_PATHS.items()})
+        if self.console is not None:
+            self.loop.run(self.console.start(), timeout=30)  # Socket Mode connects here
         write_private(settings.data_dir / ADMIN_TOKEN_FILE, admin_token + "\n")
         write_private(
             settings.data_dir / RUNTIME_FILE,
@@ -248,6 +262,8 @@ class System:
         for name in (RUNTIME_FILE, ADMIN_TOKEN_FILE):
             (self.settings.data_dir / name).unlink(missing_ok=True)
         try:
+            if self.console is not None:
+                self.loop.run(self.console.close(), timeout=5)
             if self._runner is not None:
                 self.loop.run(self._runner.cleanup(), timeout=5)
             if self.clickup is not None:

@@ -9,7 +9,8 @@ at start-up is settled by reading the channel for the key, never by posting agai
 Slack's refusal (an unknown channel, invalid blocks): recorded, reported, not retried.
 
 ``thread_of`` names another notification whose Slack thread this one replies in (a takeover's
-replies go under its message); it is posted after that one.
+replies go under its message: ``takeover:{negotiation}:*``, the newest takeover's); it is posted
+after that one.
 """
 
 from __future__ import annotations
@@ -147,9 +148,19 @@ def waiting_notifications_query(limit: int = 200) -> Query[list[NotificationReco
     )
 
 
-def notification_query(key: str) -> Query[NotificationRecord | None]:
-    def one(rows: Rows) -> NotificationRecord | None:
-        found = _records(rows)
-        return found[0] if found else None
+def _one(rows: Rows) -> NotificationRecord | None:
+    found = _records(rows)
+    return found[0] if found else None
 
-    return Query(f"{_SELECT} WHERE key = ?", (key,), one)
+
+def notification_query(key: str) -> Query[NotificationRecord | None]:
+    """The notification ``key``; a key ending ``:*`` names the newest whose key starts so (a
+    negotiation's latest takeover: ``takeover:{id}:*``)."""
+    if key.endswith(":*"):
+        prefix = key[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return Query(
+            f"{_SELECT} WHERE key LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT 1",  # noqa: S608
+            (prefix + "%",),
+            _one,
+        )
+    return Query(f"{_SELECT} WHERE key = ?", (key,), _one)

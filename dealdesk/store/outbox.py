@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dealdesk.errors import InvalidInput
+from dealdesk.store.controls import HELD_BY_CONTROL
 from dealdesk.store.errors import StoreError
 from dealdesk.store.model import EmailPriority, OutboxStatus, iso_ms
 from dealdesk.store.ops import Plan, Stmt, StoreOp, check_texts, require_texts
@@ -256,11 +257,12 @@ def outbox_query(
 
 def sendable_query(mailbox: str, now: datetime, limit: int) -> Query[list[OutboxRecord]]:
     """Pending emails of ``mailbox`` that may go now: replies first, then follow-ups, then
-    outreach; oldest first within each."""
+    outreach; oldest first within each. None the team holds (a takeover, a pause or a stop of
+    its negotiation or campaign, or the kill switch: ``controls``)."""
     return Query(
         f"{_OUTBOX_SELECT} WHERE status = 'pending' AND mailbox = ? AND "
-        "(not_before IS NULL OR not_before <= ?) ORDER BY priority, created_at, message_id "
-        "LIMIT ?",
+        f"(not_before IS NULL OR not_before <= ?) AND NOT {HELD_BY_CONTROL} "
+        "ORDER BY priority, created_at, message_id LIMIT ?",
         (mailbox, iso_ms(now), limit),
         _records,
     )

@@ -60,7 +60,8 @@ class Roster:
 class World:
     """The pieces boot starts for a campaign's negotiations, against the sandbox fakes."""
 
-    def __init__(self, ctx, fake_sheets):
+    def __init__(self, ctx, fake_sheets, slack=None):
+        """``slack``: where the Notifier posts (default: ``self.team``, a list of texts)."""
         self.ctx = ctx
         self.sheets = Roster(fake_sheets)
         self.gmail = FakeGmail(cast=True)
@@ -86,7 +87,7 @@ class World:
             self.root,
             [
                 *store_specs(ctx),
-                notifier_spec(ctx, ListTeam(self.team)),
+                notifier_spec(ctx, slack or ListTeam(self.team)),
                 roster_keeper_spec(ctx, roster),
                 *campaign_specs(ctx, negotiators, tell_team=self.team.append),
                 mailroom_spec(ctx, BOX, mailbox),

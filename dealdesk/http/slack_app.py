@@ -1,0 +1,113 @@
+"""The Slack console's way in: slack-bolt's AsyncApp at ``POST /slack/events`` on the one aiohttp
+app (HTTP mode), or over Socket Mode when an app-level token is configured.
+
+Bolt verifies each request's signature and timestamp (a bad one, or one older than five minutes,
+is 401 before any listener runs); the body is limited by the aiohttp app's ``client_max_size``.
+Every listener acknowledges at once (Slack wants an answer within 3 s), then asks the Console
+(``ask``: the app layer's bridge to the actor, which never blocks the loop) and answers through
+the request's ``response_url``; a decision on an escalation also updates the message it was
+made on (``chat.update``), for everyone. Runs on the I/O loop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+
+from dealdesk.integrations.slack.commands import COMMANDS
+from dealdesk.integrations.slack.requests import ButtonClick, ConsoleAnswer, SlashCommand
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from slack_sdk.web.async_client import AsyncWebClient
+
+
+__all__ = ["SLACK_EVENTS_PATH", "build_slack_app", "slack_routes", "start_socket_mode"]
+
+SLACK_EVENTS_PATH = "/slack/events"
+_ACTIONS = re.compile(r"^(escalation_\w+|view_thread)$")
+
+
+Ask = Callable[[object], Awaitable[ConsoleAnswer]]
+
+
+def build_slack_app(client: AsyncWebClient, signing_secret: str, ask: Ask) -> AsyncApp:
+    """The bolt app with the console's commands and buttons (its client: the bot's); ``ask``
+    hands a request to the Console and answers what to show (never raises)."""
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+    )
+
+    async def on_command(ack: Any, body: dict[str, Any], respond: Any) -> None:
+        await ack()
+        answer = await ask(
+            SlashCommand(
+                command=str(body.get("command", "")),
+                text=str(body.get("text", "")),
+                user_id=str(body.get("user_id", "")),
+                channel_id=str(body.get("channel_id", "")),
+            )
+        )
+        await respond(**answer.payload())
+
+    for command in COMMANDS:
+        app.command(command)(on_command)
+
+    async def on_action(ack: Any, body: dict[str, Any], respond: Any) -> None:
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        message = body.get("message") or {}
+        channel = str((body.get("channel") or {}).get("id", ""))
+        click = ButtonClick(
+            action_id=str(action.get("action_id", "")),
+            value=str(action.get("value", "")),
+            user_id=str((body.get("user") or {}).get("id", "")),
+            channel_id=channel,
+            message_ts=str(message.get("ts", "")),
+            message_text=str(message.get("text", "")),
+            message_blocks=tuple(message.get("blocks") or ()),
+            trigger_id=str(body.get("trigger_id", "")),
+        )
+        answer = await ask(click)
+        if answer.replace_original and click.message_ts:
+            await client.chat_update(
+                channel=channel, ts=click.message_ts, text=answer.text, blocks=answer.blocks
+            )
+            await respond(text=answer.text, response_type="ephemeral", replace_original=False)
+            return
+        await respond(**answer.payload())
+
+    app.action(_ACTIONS)(on_action)
+    return app
+
+
+def slack_routes(app: AsyncApp) -> Callable[[web.Application], None]:
+    """``POST /slack/events``: every request through bolt's verification and dispatch."""
+
+    async def events(request: web.Request) -> web.StreamResponse:
+        response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    def add(web_app: web.Application) -> None:
+        web_app.router.add_post(SLACK_EVENTS_PATH, events)
+
+    return add
+
+
+async def start_socket_mode(app: AsyncApp, app_token: str) -> Any:
+    """Socket Mode instead of a public Request URL: connect, and return the handler (closed at
+    shutdown with ``await handler.close_async()``). Call on the loop."""
+    from slack_bolt.adapter.socket_mode.async_handler import (  # noqa: PLC0415 - only when used
+        AsyncSocketModeHandler,
+    )
+
+    handler = AsyncSocketModeHandler(app, app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    return handler

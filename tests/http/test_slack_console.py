@@ -1,0 +1,239 @@
+"""The Slack console end to end: each command and button sent as Slack sends it (signed, through
+the real bolt app and the aiohttp route), checked where Slack shows the answer, in the negotiation
+it moved and in the audit trail."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from dealdesk.actors.mail_messages import PollMailbox, SendPending
+from dealdesk.domain import State
+from dealdesk.sandbox.slack.console import SANDBOX_SIGNING_SECRET, sign, slash_command
+from dealdesk.store import STORE, AppendAudit, AuditKind, SaveNegotiation
+from tests.support.settings import test_settings
+from tests.support.slack_rig import BOSS, INTERN, ConsoleRig, texts
+
+MAYA = "@glowwithmaya"
+
+
+@pytest.fixture
+def settings(data_dir):
+    return test_settings(data_dir, slack_allowed_users=f"{BOSS}, UOTHER")
+
+
+@pytest.fixture
+def rig(ctx, fake_sheets, fake_slack):
+    built = ConsoleRig(ctx, fake_sheets, fake_slack)
+    yield built
+    built.close()
+
+
+# -- the door: signatures -------------------------------------------------------------------------
+
+
+def test_a_request_with_a_bad_signature_is_refused_401_and_nothing_runs(rig):
+    url = rig.slack.response_url()
+    body = slash_command("/status", "", BOSS, url)
+    status, text = rig.post(body, sign("not-the-secret", body))
+    assert status == 401
+    assert "invalid request" in text
+    assert rig.slack.answers_to(url) == []
+    assert rig.audited("slack_command") == []
+
+
+def test_a_request_signed_more_than_five_minutes_ago_is_refused_401(rig):
+    url = rig.slack.response_url()
+    body = slash_command("/status", "", BOSS, url)
+    status, _ = rig.post(body, sign(SANDBOX_SIGNING_SECRET, body, int(time.time()) - 301))
+    assert status == 401
+    assert rig.slack.answers_to(url) == []
+
+
+# -- reading: /audit and /status ------------------------------------------------------------------
+
+
+def test_audit_with_500_matches_answers_within_slacks_limits_and_names_the_cli_command(rig):
+    store = rig.ctx[STORE]
+    entries = [
+        AppendAudit(
+            AuditKind.EMAIL_SENT,
+            campaign_id="c500",
+            influencer_name=f"Creator {n}",
+            metadata={"reason": "x" * 400},
+        )
+        for n in range(500)
+    ]
+    store.commit(*entries)
+    answer = rig.command("/audit campaign:c500 last:7d event:email_sent", user=INTERN)
+    blocks = answer["blocks"]
+    assert len(blocks) <= 50
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+    assert sum(len(str(b)) for b in blocks) < 13_000
+    shown = texts(answer)
+    assert "Showing 10 of 500" in shown
+    assert "python run.py audit --campaign c500 --last 7d --event-type email_sent" in shown
+    assert "Creator 499" in shown  # newest first
+    [done] = rig.audited("slack_command")
+    assert done["user"] == INTERN
+    assert done["command"] == "/audit"
+
+
+def test_audit_and_every_command_answer_their_usage_on_bad_input_and_help(rig):
+    answer = rig.command("/audit when:yesterday")
+    assert "unknown filter 'when'" in answer["text"]
+    assert "Usage: `/audit" in answer["text"]
+    assert "Usage: `/takeover <influencer name" in rig.command("/takeover help")["text"]
+    assert "say whose negotiation" in rig.command("/pause")["text"]
+    assert "unknown event 'nope'" in rig.command("/audit event:nope")["text"]
+
+
+def test_status_shows_negotiations_by_state_spend_against_budget_and_the_outbox(rig):
+    rig.world.submit([MAYA, "Jordan Lee"])
+    rig.world.eventually(lambda: len(rig.world.states()) == 2)
+    answer = rig.command("/status", user=INTERN)
+    shown = texts(answer)
+    assert "86abc" in shown
+    assert "Negotiations: 2 " in shown
+    assert "no agreements yet (CPM range" in shown
+    assert "Spend $0 of $25,000 budget" in shown
+    assert "Outbox:" in shown
+    assert "no campaign 'nope'" in rig.command("/status nope")["text"]
+
+
+# -- authorisation --------------------------------------------------------------------------------
+
+
+def test_someone_not_on_the_allowlist_cannot_take_over_and_the_refusal_is_audited(rig):
+    rig.world.submit([MAYA])
+    rig.world.eventually(lambda: rig.world.states() == {MAYA: "outreach_sent"} or bool(
+        rig.world.states()))  # fmt: skip
+    answer = rig.command(f"/takeover {MAYA}", user=INTERN)
+    assert answer["response_type"] == "ephemeral"
+    assert "not allowed" in answer["text"]
+    assert rig.world.rows("SELECT count(*) FROM controls") == [(0,)]
+    [refused] = rig.audited("slack_command")
+    assert refused["user"] == INTERN
+    assert refused["what"].startswith("refused")
+    rig.world.mailroom.ask(SendPending(), timeout=10)
+
+
+# -- takeover, release, pause, resume, stop ----------------------------------------------------------
+
+
+def outreach_sent(rig, *entries):
+    """The campaign's outreach committed and sent (each persona's answer waits in the mailbox)."""
+    rig.world.submit(list(entries))
+    assert rig.world.eventually(lambda: len(rig.world.states()) == len(entries))
+    rig.world.mailroom.ask(SendPending(), timeout=10)
+    assert rig.world.eventually(lambda: set(rig.world.states().values()) <= {"awaiting_reply"})
+
+
+def pending(rig):
+    return rig.world.rows("SELECT message_id FROM outbox WHERE status = 'pending'")
+
+
+def sent_to(rig, address):
+    return [m for m in rig.world.gmail.sent() if address in str(m.recipients)]
+
+
+def team_messages(rig):
+    return rig.slack.messages_in("#dealdesk")
+
+
+def test_takeover_holds_the_thread_its_replies_reach_the_humans_slack_thread_and_release_hands_it_back(
+    rig,
+):
+    outreach_sent(rig, MAYA)
+    answer = rig.command(f"/takeover {MAYA}")
+    assert answer["response_type"] == "in_channel"
+    assert "took over" in answer["text"]
+    assert rig.world.eventually(lambda: rig.world.states() == {MAYA: "human_takeover"})
+    assert rig.slack.wait_until(lambda: any("took over" in m.text for m in team_messages(rig)))
+    [opened] = [m for m in team_messages(rig) if "took over" in m.text]
+
+    rig.world.mailroom.ask(PollMailbox(), timeout=10)  # Maya answers; the agent does not
+    assert rig.slack.wait_until(
+        lambda: any(m.thread_ts == opened.ts for m in team_messages(rig)), timeout=10
+    )
+    [in_thread] = [m for m in team_messages(rig) if m.thread_ts == opened.ts]
+    assert "while a human has the thread" in in_thread.text
+    assert "> " in in_thread.text  # her words, quoted
+    rig.world.mailroom.ask(SendPending(), timeout=10)
+    assert len(sent_to(rig, "maya@glowwithmaya.example")) == 1  # the outreach, nothing since
+    assert rig.world.rows("SELECT scope, state, by_user FROM controls") == [
+        ("negotiation", "takeover", BOSS)
+    ]
+    [taken] = rig.audited("takeover")
+    assert taken["by"] == BOSS
+
+    answer = rig.command("/release maya@glowwithmaya.example")
+    assert "handed" in answer["text"]
+    assert rig.world.eventually(lambda: rig.world.states()[MAYA] != "human_takeover")
+    assert rig.world.rows("SELECT count(*) FROM controls") == [(0,)]
+    [released] = rig.audited("release")
+    assert released["by"] == BOSS
+
+
+def test_the_kill_switch_holds_every_email_until_resume_all_and_survives_in_the_store(rig):
+    answer = rig.command("/stop all")
+    assert "kill switch on" in answer["text"]
+    rig.world.submit([MAYA, "Jordan Lee"])
+    assert rig.world.eventually(lambda: len(pending(rig)) == 2)
+    rig.world.mailroom.ask(SendPending(), timeout=10)
+    assert rig.world.gmail.sent() == []  # nothing leaves
+    assert "Kill switch on" in texts(rig.command("/status"))
+    assert "held by a takeover, pause, stop or the kill switch" in texts(rig.command("/status"))
+    assert rig.world.rows("SELECT scope, target, state FROM controls") == [("all", "*", "stopped")]
+
+    answer = rig.command("/resume all")
+    assert "lifted the kill switch" in answer["text"]
+    assert rig.world.gmail.wait_until(lambda: len(rig.world.gmail.sent()) == 2)
+
+
+def test_pause_and_resume_of_a_campaign_hold_its_emails_and_move_its_negotiations(rig):
+    outreach_sent(rig, MAYA, "Jordan Lee")
+    answer = rig.command("/pause campaign:86abc")
+    assert "paused campaign 86abc (2 negotiation(s))" in answer["text"]
+    assert rig.world.eventually(lambda: set(rig.world.states().values()) == {"paused"})
+    rig.world.mailroom.ask(PollMailbox(), timeout=10)  # their answers are kept, not answered
+    rig.world.mailroom.ask(SendPending(), timeout=10)
+    assert len(rig.world.gmail.sent()) == 2
+    rig.command("/resume campaign:86abc")
+    assert rig.world.eventually(lambda: "paused" not in set(rig.world.states().values()))
+    assert rig.world.gmail.wait_until(lambda: len(rig.world.gmail.sent()) > 2)
+    assert [e["by"] for e in rig.audited("pause")] == [BOSS]
+    assert [e["by"] for e in rig.audited("resume")] == [BOSS]
+
+
+def test_stop_ends_one_negotiation_and_nothing_more_is_sent_to_them(rig):
+    outreach_sent(rig, MAYA)
+    rig.command(f"/stop {MAYA}")
+    assert rig.world.eventually(lambda: rig.world.states() == {MAYA: "stopped"})
+    rig.world.mailroom.ask(PollMailbox(), timeout=10)
+    rig.world.mailroom.ask(SendPending(), timeout=10)
+    assert len(sent_to(rig, "maya@glowwithmaya.example")) == 1
+    assert "has ended (stopped)" in rig.command(f"/pause {MAYA}")["text"]
+
+
+def test_unknown_and_ambiguous_names_are_answered_with_what_matched(rig):
+    assert "No negotiation matches 'Nobody'" in rig.command("/takeover Nobody")["text"]
+    store = rig.ctx[STORE]
+
+    for nid, campaign in (("n1", "c1"), ("n2", "c2")):
+        store.write(
+            SaveNegotiation(
+                negotiation_id=nid,
+                campaign_id=campaign,
+                influencer_name="Jane Doe",
+                influencer_email=f"jane.{campaign}@example.com",
+                state=State.AWAITING_REPLY,
+                expected_version=0,
+                data={},
+            )
+        )
+    answer = rig.command("/takeover jane doe")
+    assert "2 negotiations match 'jane doe'" in answer["text"]
+    assert "jane.c1@example.com" in answer["text"]
+    assert "jane.c2@example.com" in answer["text"]

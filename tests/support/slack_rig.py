@@ -1,0 +1,122 @@
+"""The Slack console end to end: the negotiation runtime of ``tests/actors/test_negotiator.World``
+(roster, campaigns, negotiators, Mailroom, personas) with its Notifier posting to the sandbox
+Slack, the Console actor, and the real bolt app mounted on the service's aiohttp app at
+``/slack/events``. Commands and clicks are sent as Slack sends them (signed, form-encoded), and
+the answers read where Slack would show them (the sandbox's response_url record, its messages)."""
+
+from __future__ import annotations
+
+import json
+
+import aiohttp
+from pydantic import SecretStr
+
+from dealdesk.actors.console import console_spec
+from dealdesk.app.slack_console import slack_console
+from dealdesk.app.wiring import serve, start_children
+from dealdesk.http.app import HttpState, build_app
+from dealdesk.integrations.endpoints import Endpoint
+from dealdesk.runtime.retry import RetryPolicy
+from dealdesk.runtime.settings import Service
+from dealdesk.sandbox.slack import SANDBOX_BOT_TOKEN
+from dealdesk.sandbox.slack.console import (
+    SANDBOX_SIGNING_SECRET,
+    button_click,
+    sign,
+    slash_command,
+)
+from tests.actors.test_negotiator import World
+from tests.conftest import slack_gateway
+
+BOSS = "UBOSS"  # on the allowlist
+INTERN = "UINTERN"  # not
+
+
+class ConsoleRig:
+    def __init__(self, ctx, fake_sheets, fake_slack):
+        self.ctx = ctx
+        self.slack = fake_slack
+        self.gateway = slack_gateway(fake_slack, RetryPolicy.without_waiting())
+        self.world = World(ctx, fake_sheets, slack=self.gateway)
+        start_children(self.world.root, [console_spec(ctx)])
+        endpoint = Endpoint(Service.SLACK, fake_slack.base_url, SecretStr(SANDBOX_BOT_TOKEN), True)
+        console = slack_console(ctx, self.gateway, endpoint)
+        assert console is not None
+        assert console.routes is not None
+        app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(console.routes,))
+        self.runner, self.url = ctx.loop.run(serve(app, "127.0.0.1", 0), timeout=5)
+
+    def close(self):
+        self.world.close()
+        self.ctx.loop.run(self.runner.cleanup(), timeout=5)
+
+    # -- sending as Slack sends -----------------------------------------------------------------
+
+    def post(self, body, headers):
+        async def send():
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(self.url + "/slack/events", data=body, headers=headers) as response,
+            ):
+                return response.status, await response.text()
+
+        return self.ctx.loop.run(send(), timeout=10)
+
+    def command(self, line, user=BOSS):
+        """Type ``line`` (``/takeover Jane Doe``) in Slack: the one answer it is shown."""
+        command, _, text = line.partition(" ")
+        url = self.slack.response_url()
+        body = slash_command(command, text, user, url)
+        status, _ = self.post(body, sign(SANDBOX_SIGNING_SECRET, body))
+        assert status == 200
+        assert self.slack.wait_until(lambda: self.slack.answers_to(url))
+        [answer] = self.slack.answers_to(url)
+        return answer
+
+    def click(self, action_id, message, user=BOSS):
+        """Click a button of ``message`` (a sandbox PostedMessage): the answer to the clicker."""
+        url = self.slack.response_url()
+        as_slack_has_it = {
+            "type": "message",
+            "ts": message.ts,
+            "text": message.text,
+            "blocks": message.blocks,
+        }
+        [value] = [
+            element["value"]
+            for block in message.blocks or []
+            if block["type"] == "actions"
+            for element in block["elements"]
+            if element["action_id"] == action_id
+        ]
+        body = button_click(
+            action_id, value, user, url, channel_id=message.channel, message=as_slack_has_it
+        )
+        status, _ = self.post(body, sign(SANDBOX_SIGNING_SECRET, body))
+        assert status == 200
+        assert self.slack.wait_until(lambda: self.slack.answers_to(url))
+        return self.slack.answers_to(url)[0]
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def audited(self, kind):
+        return [
+            (json.loads(metadata) if metadata else {})
+            for (metadata,) in self.world.rows(
+                "SELECT metadata FROM audit_log WHERE event_type = ? ORDER BY id", kind
+            )
+        ]
+
+
+def texts(answer):
+    """Every text of an answer: its ``text`` and its blocks' (sections, contexts, headers)."""
+    found = [answer.get("text", "")]
+    for block in answer.get("blocks") or []:
+        if "text" in block:
+            found.append(block["text"]["text"])
+        found.extend(
+            element["text"]
+            for element in block.get("elements", [])
+            if isinstance(element.get("text"), str)
+        )
+    return "\n".join(found)
