@@ -57,10 +57,17 @@ def decide_click(console: Console, click: ButtonClick) -> tuple[ConsoleAnswer, s
             if negotiation.last_ask is None:
                 return ConsoleAnswer(f"{name} named no fee to approve."), "no ask to approve"
             ask = negotiation.last_ask
-            event = HumanRelease(by=user, approved_cap=ask, note="approved their ask in Slack")
+            event = HumanRelease(
+                by=user,
+                approved_cap=ask,
+                decision="accept_their_ask",
+                note="approved their ask in Slack",
+            )
             verdict = f"{label}: {format_money(ask, negotiation.campaign.currency)}"
         case "escalation_counter":
-            event = HumanRelease(by=user, note="counter at our cap, decided in Slack")
+            event = HumanRelease(
+                by=user, decision="counter_at_cap", note="counter at our cap, decided in Slack"
+            )
             cap = format_money(negotiation.effective_cap, negotiation.campaign.currency)
             verdict = f"{label}: {cap}"
         case "escalation_decline":

@@ -272,7 +272,7 @@ def _release(
         return _verdict(EventType.POLICY_WAIT, edges)
     reading = event.corrected_reading or reply.reading
     draft.because(f"{event.by} handed the escalated reply back; the agent re-reads it.")
-    return _verdict(judge_reply(draft, reading, cleared=True), edges)
+    return _verdict(judge_reply(draft, reading, cleared=True, human=event.decision), edges)
 
 
 def _pause(draft: Draft, event: Pause, target: State | Restore) -> State:

@@ -164,7 +164,10 @@ class HumanRelease(BaseModel):
 
     From ``escalated`` the agent re-reads the reply that was escalated, with the human's verdict:
     ``approved_cap`` raises how far it may go, ``corrected_reading`` replaces a reading the rules
-    got wrong; the escalation triggers that held it are cleared for that reply.
+    got wrong; the escalation triggers that held it are cleared for that reply. ``decision``
+    says what the person chose for that reply: ``accept_their_ask`` (their standing ask is
+    agreed, within the approved cap) or ``counter_at_cap`` (our cap is offered, never above
+    their ask); None lets the playbook decide.
     """
 
     model_config = _FROZEN
@@ -172,6 +175,7 @@ class HumanRelease(BaseModel):
     by: str = Field(min_length=1)
     approved_cap: Money | None = None
     corrected_reading: ReplyReading | None = None
+    decision: Literal["accept_their_ask", "counter_at_cap"] | None = None
     note: str = ""
 
     @property

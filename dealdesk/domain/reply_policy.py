@@ -224,8 +224,12 @@ def _out_of_office(d: Draft, reading: ReplyReading) -> EventType:
     return EventType.POLICY_WAIT
 
 
-def judge_reply(d: Draft, reading: ReplyReading, *, cleared: bool) -> EventType:
-    """Decide the verdict on the negotiation's ``last_reply`` read as ``reading``."""
+def judge_reply(
+    d: Draft, reading: ReplyReading, *, cleared: bool, human: str | None = None
+) -> EventType:
+    """Decide the verdict on the negotiation's ``last_reply`` read as ``reading``; ``human`` is
+    a person's decision on it (``HumanRelease.decision``), which the playbook does not second-
+    guess within the cap."""
     n = d.negotiation
     if reading.intent is Intent.OUT_OF_OFFICE:
         return _out_of_office(d, reading)
@@ -263,10 +267,12 @@ def judge_reply(d: Draft, reading: ReplyReading, *, cleared: bool) -> EventType:
             reason="Answer their question; the offer is unchanged.",
         )
         return EventType.POLICY_ANSWER
-    return _judge_price(d, reading, cleared=cleared)
+    return _judge_price(d, reading, cleared=cleared, human=human)
 
 
-def _judge_price(d: Draft, reading: ReplyReading, *, cleared: bool) -> EventType:
+def _judge_price(
+    d: Draft, reading: ReplyReading, *, cleared: bool, human: str | None = None
+) -> EventType:
     n = d.negotiation
     plan = n.plan
     money = format_money
@@ -291,6 +297,11 @@ def _judge_price(d: Draft, reading: ReplyReading, *, cleared: bool) -> EventType
     if ask is not None:
         d.update(last_ask=ask)
     cap = n.effective_cap
+    if human == "accept_their_ask" and ask is not None and ask <= cap:
+        return _agree(d, ask, package, ask, f"A person approved their ask {money(ask)}.")
+    if human == "counter_at_cap" and ask is not None and ask > cap:
+        d.because(f"A person chose to counter at our cap {money(cap)}.")
+        return _counter(d, cap, ask, package, reading)
     now = next_offer(n)
     if ask is None and n.last_ask is not None and n.last_ask < now:
         # "Can you do better?" after naming a price: never offer more than their own last ask.

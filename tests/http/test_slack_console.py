@@ -4,12 +4,16 @@ it moved and in the audit trail."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import time
+from decimal import Decimal
 
 import pytest
 
 from dealdesk.actors.mail_messages import PollMailbox, SendPending
 from dealdesk.domain import State
+from dealdesk.domain.money import format_money
 from dealdesk.sandbox.slack.console import SANDBOX_SIGNING_SECRET, sign, slash_command
 from dealdesk.store import STORE, AppendAudit, AuditKind, SaveNegotiation
 from tests.support.settings import test_settings
@@ -95,7 +99,8 @@ def test_status_shows_negotiations_by_state_spend_against_budget_and_the_outbox(
     answer = rig.command("/status", user=INTERN)
     shown = texts(answer)
     assert "86abc" in shown
-    assert "Negotiations: 2 " in shown
+    [by_state] = re.findall(r"Negotiations: (.*)", shown)
+    assert sum(int(n) for n in re.findall(r"(\d+) \w+", by_state)) == 2
     assert "no agreements yet (CPM range" in shown
     assert "Spend $0 of $25,000 budget" in shown
     assert "Outbox:" in shown
@@ -237,3 +242,63 @@ def test_unknown_and_ambiguous_names_are_answered_with_what_matched(rig):
     assert "2 negotiations match 'jane doe'" in answer["text"]
     assert "jane.c1@example.com" in answer["text"]
     assert "jane.c2@example.com" in answer["text"]
+
+
+# -- one-click escalations ----------------------------------------------------------------------
+
+
+NOAH = ("Noah Kim", "@noahkim", "noah.kim@creatormail.example")
+
+
+def escalated(rig):
+    """Noah asks far above twice our cap: escalated, a holding reply sent, the team's message
+    in Slack with its decisions."""
+    name, handle, email = NOAH
+    rig.world.sheets.add_row([name, handle, "Instagram", email, "60,000", "4%", "", "", "", ""])
+    states = rig.world.run_for([name])
+    assert states == {name: "escalated"}
+    assert rig.slack.wait_until(lambda: any(m.blocks for m in team_messages(rig)))
+    [message] = [m for m in team_messages(rig) if m.blocks]
+    return message
+
+
+def test_approve_their_ask_ends_in_an_agreement_email_at_exactly_their_ask(rig):
+    message = escalated(rig)
+    labels = [
+        e["text"]["text"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert [label.split(" (")[0] for label in labels] == [
+        "Approve their ask", "Counter at our cap", "Decline politely", "Take over",
+    ]  # fmt: skip
+    [row] = rig.ctx[STORE].reader().negotiations("86abc")
+    their_ask = row.data["negotiation"]["last_ask"]
+
+    answer = rig.click("escalation_approve", message)
+    assert "chose *Approve their ask" in answer["text"]
+    assert answer["response_type"] == "ephemeral"
+    updated = rig.slack.message(message.ts)
+    assert updated.updates == 1
+    assert all(b["type"] != "actions" for b in updated.blocks)  # decided: no more buttons
+    assert f"<@{BOSS}> chose *Approve their ask" in texts({"blocks": updated.blocks})
+
+    rig.world.run_until_settled()
+    assert rig.world.states() == {"Noah Kim": "agreed"}
+    [row] = rig.ctx[STORE].reader().negotiations("86abc")
+    assert row.data["negotiation"]["agreed"]["amount"] == their_ask
+    confirmation = sent_to(rig, NOAH[2])[-1]
+    assert format_money(Decimal(their_ask)) in confirmation.text
+    [decision] = [e for e in rig.audited("release") if e.get("decision")]
+    assert decision["by"] == BOSS
+    assert decision["decision"] == "escalation_approve"
+
+
+def test_a_decision_is_taken_once_and_only_by_the_allowlist(rig):
+    message = escalated(rig)
+    as_first_seen = dataclasses.replace(message)  # a second screen still shows the buttons
+    refused = rig.click("escalation_decline", message, user=INTERN)
+    assert "not allowed" in refused["text"]
+    assert rig.slack.message(message.ts).updates == 0
+    rig.click("escalation_decline", message)
+    assert rig.world.eventually(lambda: rig.world.states() == {"Noah Kim": "stopped"})
+    again = rig.click("escalation_approve", as_first_seen)
+    assert "Already decided" in again["text"]
