@@ -29,6 +29,7 @@ from dealdesk.actors.notifier import NOTIFIER, Notify, notifier_spec
 from dealdesk.app.config_files import load_policy
 from dealdesk.app.do_not_contact import apply_do_not_contact, load_do_not_contact
 from dealdesk.app.lease import DataDirLease
+from dealdesk.app.model_wiring import close_model, start_model
 from dealdesk.app.paths import ADMIN_TOKEN_FILE, RUNTIME_FILE
 from dealdesk.app.slack_console import SlackConsole, slack_console
 from dealdesk.app.wiring import (
@@ -175,6 +176,8 @@ class System:
                 )
             }
         )
+        # The model (DEALDESK_MODEL): its playbook read, its id and key probed, before any actor.
+        start_model(ctx, self.endpoints, self.sandbox.urls(), policy)
 
         self.root = start_root(ctx)
         start_children(
@@ -268,6 +271,8 @@ class System:
                 self.loop.run(self._runner.cleanup(), timeout=5)
             if self.clickup is not None:
                 self.loop.run(self.clickup.close(), timeout=5)
+            if self.ctx is not None:
+                close_model(self.ctx)
             self.loop.run(self.sandbox.stop(), timeout=5)
         except (RuntimeError, TimeoutError) as exc:
             log.warning("http_shutdown_incomplete", error=repr(exc))

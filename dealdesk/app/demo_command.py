@@ -149,8 +149,9 @@ class DemoSettings(Settings):
         return (init_settings,)
 
 
-def demo_settings(data_dir: Path, config_dir: Path) -> Settings:
+def demo_settings(data_dir: Path, config_dir: Path, *, model: str = "off") -> Settings:
     return DemoSettings(
+        model=model,  # "sandbox": the sandbox Anthropic reads and writes (never the real one)
         data_dir=data_dir,
         config_dir=config_dir,
         http_port=0,
@@ -190,6 +191,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=float,
         default=DEFAULT_TIMEOUT_S,
         help=f"seconds until it gives up waiting (default {DEFAULT_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--model",
+        choices=("off", "sandbox"),
+        default="off",
+        help="off: the rule-based reader and templated writer (default); sandbox: the sandbox "
+        "Anthropic reads every reply and writes every email, through the guard",
     )
     parser.set_defaults(handler=demo)
 
@@ -325,7 +333,7 @@ def demo(args: argparse.Namespace) -> int:
     config_dir = _config_dir()
     pool = DEMO_POOL[: args.influencers]
     name, fields = _campaign(config_dir, pool)
-    settings = demo_settings(data_dir.resolve(), config_dir.resolve())
+    settings = demo_settings(data_dir.resolve(), config_dir.resolve(), model=args.model)
     data_dir.mkdir(parents=True, exist_ok=True)
 
     # Imported here: the commands that only read the database do not pay for the runtime.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealdesk.runtime.settings import Service
+from dealdesk.sandbox.anthropic.fake import SANDBOX_ANTHROPIC_KEY, FakeAnthropic
 from dealdesk.sandbox.clickup.fake import SANDBOX_CLICKUP_TOKEN, FakeClickUp
 from dealdesk.sandbox.gmail.fake import SANDBOX_GMAIL_TOKEN, FakeGmail
 from dealdesk.sandbox.sheets.fake import SANDBOX_SHEETS_TOKEN, FakeSheets
@@ -29,6 +30,8 @@ FAKES: dict[Service, tuple[type[FakeServer], str]] = {
     Service.CLICKUP: (FakeClickUp, SANDBOX_CLICKUP_TOKEN),
     Service.GMAIL: (FakeGmail, SANDBOX_GMAIL_TOKEN),
     Service.SHEETS: (FakeSheets, SANDBOX_SHEETS_TOKEN),
+    # Only with DEALDESK_MODEL=sandbox: without it the rules and templates stand in, no model.
+    Service.ANTHROPIC: (FakeAnthropic, SANDBOX_ANTHROPIC_KEY),
 }
 
 
@@ -39,7 +42,9 @@ class Sandbox:
     async def start(self, settings: Settings) -> None:
         """Start a fake for each sandboxed service (runs on the I/O loop)."""
         for service, (fake_class, _token) in FAKES.items():
-            if settings.sandboxed(service):
+            if service is Service.ANTHROPIC and settings.model_mode != "sandbox":
+                continue
+            if settings.sandboxed(service) or service is Service.ANTHROPIC:
                 fake = fake_class()
                 await fake.start()
                 self.fakes[service] = fake
