@@ -60,13 +60,16 @@ class Roster:
 class World:
     """The pieces boot starts for a campaign's negotiations, against the sandbox fakes."""
 
-    def __init__(self, ctx, fake_sheets, slack=None):
-        """``slack``: where the Notifier posts (default: ``self.team``, a list of texts)."""
+    def __init__(self, ctx, fake_sheets, slack=None, gmail=None):
+        """``slack``: where the Notifier posts (default: ``self.team``, a list of texts);
+        ``gmail``: a running sandbox Gmail to keep (a restart), else one of its own."""
         self.ctx = ctx
         self.sheets = Roster(fake_sheets)
-        self.gmail = FakeGmail(cast=True)
+        self.owns_gmail = gmail is None
+        self.gmail = gmail or FakeGmail(cast=True)
         self.gmail.personas.delay_s = 0
-        ctx.loop.run(self.gmail.start(), timeout=5)
+        if self.owns_gmail:
+            ctx.loop.run(self.gmail.start(), timeout=5)
         self.team: list[str] = []
         policy = RetryPolicy.without_waiting()
         gmail = Endpoint(Service.GMAIL, self.gmail.base_url + "/", SecretStr("x"), sandboxed=True)
@@ -141,7 +144,8 @@ class World:
 
     def close(self):
         self.root.stop(timeout=20)
-        self.ctx.loop.run(self.gmail.stop(), timeout=5)
+        if self.owns_gmail:
+            self.ctx.loop.run(self.gmail.stop(), timeout=5)
 
 
 @pytest.fixture

@@ -302,3 +302,30 @@ def test_a_decision_is_taken_once_and_only_by_the_allowlist(rig):
     assert rig.world.eventually(lambda: rig.world.states() == {"Noah Kim": "stopped"})
     again = rig.click("escalation_approve", as_first_seen)
     assert "Already decided" in again["text"]
+
+
+def test_takeover_and_the_kill_switch_survive_a_restart_and_replies_meanwhile_reach_the_thread(rig):
+    outreach_sent(rig, MAYA, "Jordan Lee")
+    rig.command(f"/takeover {MAYA}")
+    assert rig.world.eventually(lambda: rig.world.states()[MAYA] == "human_takeover")
+    assert rig.slack.wait_until(lambda: any("took over" in m.text for m in team_messages(rig)))
+    [opened] = [m for m in team_messages(rig) if "took over" in m.text]
+    rig.command("/pause all")
+
+    rig.restart()
+    rig.world.mailroom.ask(PollMailbox(), timeout=10)  # both answered while it was down
+    assert rig.slack.wait_until(
+        lambda: any(m.thread_ts == opened.ts for m in team_messages(rig)), timeout=10
+    )
+    assert rig.world.states()[MAYA] == "human_takeover"
+    assert rig.world.eventually(lambda: rig.world.states()["Jordan Lee"] == "counter_sent")
+    rig.world.mailroom.ask(SendPending(), timeout=10)
+    assert len(rig.world.gmail.sent()) == 2  # the kill switch held Jordan's counter
+    assert len(pending(rig)) == 1
+    assert sorted(rig.world.rows("SELECT scope, state FROM controls")) == [
+        ("all", "paused"),
+        ("negotiation", "takeover"),
+    ]
+    rig.command("/resume all")
+    assert rig.world.gmail.wait_until(lambda: len(rig.world.gmail.sent()) == 3)
+    assert len(sent_to(rig, "maya@glowwithmaya.example")) == 1  # still held by the takeover

@@ -37,6 +37,7 @@ class ConsoleRig:
         self.ctx = ctx
         self.slack = fake_slack
         self.gateway = slack_gateway(fake_slack, RetryPolicy.without_waiting())
+        self.sheets = fake_sheets
         self.world = World(ctx, fake_sheets, slack=self.gateway)
         start_children(self.world.root, [console_spec(ctx)])
         endpoint = Endpoint(Service.SLACK, fake_slack.base_url, SecretStr(SANDBOX_BOT_TOKEN), True)
@@ -45,6 +46,15 @@ class ConsoleRig:
         assert console.routes is not None
         app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(console.routes,))
         self.runner, self.url = ctx.loop.run(serve(app, "127.0.0.1", 0), timeout=5)
+
+    def restart(self):
+        """The runtime stops (every actor) and starts again on the same database, mailbox and
+        Slack; the HTTP app stays (the console reaches the new actors by name)."""
+        gmail = self.world.gmail
+        self.world.root.stop(timeout=20)
+        self.world = World(self.ctx, self.sheets, slack=self.gateway, gmail=gmail)
+        self.world.owns_gmail = True
+        start_children(self.world.root, [console_spec(self.ctx)])
 
     def close(self):
         self.world.close()
