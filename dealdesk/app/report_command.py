@@ -24,7 +24,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -46,6 +46,7 @@ from dealdesk.domain.identity import influencer_key
 from dealdesk.domain.money import quantize
 from dealdesk.store.campaigns import StoredCampaign, stored_campaign, stored_campaigns
 from dealdesk.store.errors import StoreError
+from dealdesk.store.llm_usage import LlmUsage, llm_usage_query
 from dealdesk.store.model import AuditKind, iso_ms
 from dealdesk.store.queries import MAX_LIMIT, AuditFilter
 from dealdesk.store.reader import StoreReader
@@ -84,6 +85,7 @@ class InfluencerLine:
     emails_sent: int
     emails_received: int
     note: str = ""
+    llm: LlmUsage | None = None  # the model's calls for it (none: the model was off)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,17 @@ class CampaignReport:
         """The mean of the agreements' CPMs (the campaign's CPM tracker averages the same way)."""
         cpms = [line.cpm for line in self.agreements if line.cpm is not None]
         return quantize(sum(cpms, Decimal(0)) / len(cpms)) if cpms else None
+
+    @property
+    def llm(self) -> LlmUsage | None:
+        """The model's calls for the whole campaign (None: it never ran)."""
+        used = [line.llm for line in self.lines if line.llm is not None]
+        if not used:
+            return None
+        total = LlmUsage()
+        for each in used:
+            total = total.plus(each)
+        return total
 
     @property
     def outcomes(self) -> dict[str, int]:
@@ -212,10 +225,11 @@ def _find_campaign(reader: StoreReader, wanted: str) -> StoredCampaign | None:
 def build_report(reader: StoreReader, campaign: StoredCampaign, as_of: datetime) -> CampaignReport:
     lines: list[InfluencerLine] = []
     keys: set[str] = set()
+    llm = reader.run(llm_usage_query(campaign.campaign_id))
     for record in reader.negotiations(campaign.campaign_id):
         view = negotiation_view(record)
         keys.add(view.key)
-        lines.append(_line(reader, view))
+        lines.append(replace(_line(reader, view), llm=llm.get(view.negotiation_id)))
     for entry, why in _skipped(reader, campaign.campaign_id).items():
         if influencer_key(entry) not in keys:
             lines.append(InfluencerLine(entry, None, None, None, SKIPPED, None, None, 0, 0, 0, why))
@@ -319,6 +333,7 @@ def render_md(built: CampaignReport) -> str:
         f"| Average CPM | {cpm_text} |",
         f"| Spend | {spend_text} |",
         f"| Outcomes | {outcomes or 'none'} ({total} influencer{'s' if total != 1 else ''}) |",
+        *_model_md(built),
         "",
         (
             "CPM: the agreed rate / (average views / 1,000 x the package's weight), the unit of "
@@ -330,11 +345,42 @@ def render_md(built: CampaignReport) -> str:
     return "\n".join(out)
 
 
+def _model_md(built: CampaignReport) -> list[str]:
+    """The model's cost per negotiation and for the campaign (nothing when it never ran)."""
+    total = built.llm
+    if total is None:
+        return []
+
+    def row(name: str, u: LlmUsage) -> str:
+        figures = (
+            u.calls, u.input_tokens, u.output_tokens, u.cache_write_tokens,
+            u.cache_read_tokens, u.tokens,
+        )  # fmt: skip
+        cells = [f"{n:,}" for n in figures]
+        return (
+            f"| {name} | " + " | ".join(cells) + f" | ${u.cost_usd.quantize(Decimal('0.0001'))} |"
+        )
+
+    out = [
+        "",
+        "| Model | Calls | Input | Output | Cache write | Cache read | Tokens | Cost (USD) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    out += [row(_cell(line.influencer), line.llm) for line in built.lines if line.llm is not None]
+    out.append(row("**Campaign**", total))
+    rounds = sum(line.rounds for line in built.lines)
+    if rounds:
+        per_round = (total.cost_usd / rounds).quantize(Decimal("0.0001"))
+        out += ["", f"Model cost per round (offers we made): ${per_round}."]
+    return out
+
+
 # -- CSV -----------------------------------------------------------------------------------------
 
 CSV_FIELDS = (
     "campaign_id", "negotiation_id", "influencer", "handle", "email", "outcome", "agreed_rate",
-    "currency", "cpm", "rounds", "emails_sent", "emails_received", "note",
+    "currency", "cpm", "rounds", "emails_sent", "emails_received", "note", "llm_calls",
+    "llm_tokens", "llm_cost_usd",
 )  # fmt: skip
 
 
@@ -362,6 +408,9 @@ def render_csv(built: CampaignReport) -> str:
                 line.emails_sent,
                 line.emails_received,
                 clean(line.note, one_line=True),
+                line.llm.calls if line.llm else 0,
+                line.llm.tokens if line.llm else 0,
+                str(line.llm.cost_usd) if line.llm else "0",
             )
         )
     return buffer.getvalue()

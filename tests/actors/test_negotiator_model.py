@@ -6,12 +6,16 @@ failing leaves the reply waiting and the errors channel told once."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 import pytest
 from pydantic import SecretStr
 
 from dealdesk.actors.error_reporter import FlushReports, error_reporter_spec
 from dealdesk.actors.mail_messages import PollMailbox
 from dealdesk.actors.negotiator_model import MODEL, ModelPen
+from dealdesk.app.report_command import build_report, render_md
 from dealdesk.app.wiring import start_children
 from dealdesk.integrations.anthropic import ModelClient, ModelPlaybook
 from dealdesk.integrations.endpoints import Endpoint
@@ -19,7 +23,7 @@ from dealdesk.runtime.registry import ERROR_REPORTER
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.anthropic import SANDBOX_ANTHROPIC_KEY, FakeAnthropic, error_fault
-from dealdesk.store import STORE, InboundStatus, inbound_query
+from dealdesk.store import STORE, InboundStatus, inbound_query, stored_campaign
 from tests.actors.test_negotiator import World
 from tests.actors.test_negotiator import (
     test_a_counter_persona_and_a_twice_countering_one_end_agreed_within_our_cap as counter_bar,
@@ -73,6 +77,27 @@ def test_the_counter_bar_passes_through_the_model_path(model_world, fake_model):
     assert jobs == {"read", "write"}
     assert all(outcome == "ok" for _job, outcome, _read in rows)
     assert sum(read for _job, _outcome, read in rows) > 0  # the prefix came from the cache
+
+
+def test_the_report_sums_the_models_tokens_and_cost_per_negotiation_and_campaign(model_world):
+    counter_bar(model_world)
+    reader = model_world.ctx[STORE].reader()
+    built = build_report(reader, stored_campaign(reader, "86abc"), datetime.now(UTC))
+    [(calls, tokens, cost)] = model_world.rows(
+        "SELECT count(*), sum(json_extract(metadata, '$.input_tokens') + "
+        "json_extract(metadata, '$.output_tokens') + json_extract(metadata, '$.cache_write_tokens')"
+        " + json_extract(metadata, '$.cache_read_tokens')), "
+        "group_concat(json_extract(metadata, '$.cost_usd'), ' ') "
+        "FROM audit_log WHERE event_type = 'llm'"
+    )
+    assert built.llm is not None
+    assert (built.llm.calls, built.llm.tokens) == (calls, tokens)
+    assert built.llm.cost_usd == sum(Decimal(c) for c in cost.split())
+    assert all(line.llm is not None and line.llm.calls > 0 for line in built.lines)
+    md = render_md(built)
+    assert f"| **Campaign** | {calls:,} |" in md
+    metrics = model_world.ctx.metrics.render().decode()
+    assert 'dealdesk_llm_tokens_total{campaign="86abc",kind="cache_read"}' in metrics
 
 
 def test_the_persona_bar_passes_through_the_model_path(model_world):
