@@ -33,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "dealdesk.app.do_not_contact",
     "dealdesk.app.sandbox_command",
     "dealdesk.app.demo_command",
+    "dealdesk.app.slack_command",
 )
 
 

@@ -11,6 +11,8 @@ view is recorded for tests and the local operator to read. ``response_url`` is
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -61,6 +63,7 @@ class FakeSlack(FakeServer):
         self.answers: list[Answer] = []
         self.views: list[dict[str, Any]] = []
         self._response_uses: dict[str, int] = {}
+        self._arrived: dict[str, asyncio.Event] = {}  # on the fake's loop
         for channel in SANDBOX_CHANNELS:  # the workspace's channels exist before any post
             self.channel_id(channel)
 
@@ -68,6 +71,7 @@ class FakeSlack(FakeServer):
         app.router.add_post("/api/{method}", self._dispatch)
         app.router.add_get("/api/{method}", self._dispatch)  # slack_sdk GETs some (lists)
         app.router.add_post("/response/{rid}", self._respond)
+        app.router.add_get("/response/{rid}", self._answers)  # the sandbox's own: what it got
 
     def response_url(self) -> str:
         """A fresh response_url for one command or click (the fake must be started)."""
@@ -128,15 +132,28 @@ class FakeSlack(FakeServer):
             return web.json_response({"ok": False, "error": "unknown_method"})
         return handler(args)
 
+    async def _answers(self, request: web.Request) -> web.Response:
+        """The answers ``rid`` received; ``?wait=S`` waits up to S seconds for the first."""
+        rid = request.match_info["rid"]
+        wait = min(float(request.query.get("wait", "0") or 0), 60.0)
+        arrived = self._arrived.setdefault(rid, asyncio.Event())
+        if wait and not self.answers_to(rid):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(arrived.wait(), wait)
+        return web.json_response({"ok": True, "answers": self.answers_to(rid)})
+
     async def _respond(self, request: web.Request) -> web.Response:
         rid = request.match_info["rid"]
         body = json.loads(await request.read() or b"{}")
         with self._cond:
+            if rid.startswith("X"):  # one a local client made up (run.py slack)
+                self._response_uses.setdefault(rid, 0)
             uses = self._response_uses.get(rid)
             if uses is None or uses >= RESPONSE_URL_USES:
                 return web.json_response({"ok": False, "error": "expired_url"}, status=404)
             self._response_uses[rid] = uses + 1
             self.answers.append(Answer(rid, body))
+        self._arrived.setdefault(rid, asyncio.Event()).set()
         self.changed()
         return web.json_response({"ok": True})
 
@@ -175,6 +192,7 @@ class FakeSlack(FakeServer):
             ]
         messages = [
             {"type": "message", "ts": m.ts, "text": m.text, "thread_ts": m.thread_ts}
+            | ({"blocks": m.blocks} if m.blocks else {})
             | ({"metadata": m.metadata} if m.metadata else {})
             for m in reversed(found)
         ]
