@@ -124,6 +124,18 @@ def test_a_reading_that_disagrees_with_the_rules_on_an_amount_escalates_with_bot
     assert "the rules read" in summary
 
 
+def test_a_model_that_twice_gives_no_valid_reading_escalates_the_reply(model_world, fake_model):
+    fake_model.script("read", {"intent": "maybe", "confidence": "0.9"}, "I think they agree.")
+    states = model_world.run_for(["@glowwithmaya"])
+    assert states == {"@glowwithmaya": "escalated"}
+    [(summary,)] = model_world.rows(
+        "SELECT json_extract(metadata, '$.summary') FROM audit_log WHERE event_type = 'escalation'"
+    )
+    assert "the model gave no valid reading" in summary
+    outcomes = [r[1] for r in llm_rows(model_world) if r[0] == "read"]
+    assert outcomes[:2] == ["invalid", "invalid"]
+
+
 @pytest.mark.parametrize(
     "wrong",
     [
