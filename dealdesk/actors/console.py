@@ -14,6 +14,8 @@ Rules:
   outbox holds (negotiations go on deciding; nothing leaves until ``/resume all``).
 - Names are resolved to negotiations by name, email, handle, id or Gmail thread; several
   matches list the candidates, none says so.
+- Buttons: an escalation's decisions (``console_decisions``) and a draft's review
+  (``console_reviews``), by the allowlist only, each taken once.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dealdesk.actors.console_decisions import decide_click
-from dealdesk.actors.console_messages import ButtonClick, ConsoleAnswer, HumanDecision, SlashCommand
+from dealdesk.actors.console_messages import (
+    ButtonClick,
+    ConsoleAnswer,
+    HumanDecision,
+    SlashCommand,
+    SubmitEdit,
+)
+from dealdesk.actors.console_reviews import REVIEW_ACTIONS, review_click, submit_edit
 from dealdesk.actors.console_views import audit_view, status_view
 from dealdesk.actors.mail_messages import SendPending
 from dealdesk.domain import TERMINAL_STATES, HumanRelease, HumanTakeover, Pause, Resume, State, Stop
@@ -88,6 +97,9 @@ class Console(BaseActor):
                 return self._command(message)
             case ButtonClick():
                 return self._click(message)
+            case SubmitEdit():
+                answer = submit_edit(self, message) if message.user_id in self.allowed else None
+                return answer or ConsoleAnswer("Not allowed.", errors="You may not review.")
             case _:
                 return self.unhandled(message)
 
@@ -96,7 +108,7 @@ class Console(BaseActor):
     def _command(self, message: SlashCommand) -> ConsoleAnswer:
         command = message.command.strip().lower()
         if not self._may(message.user_id, command):
-            self._audit(message.user_id, command, message.text, "refused: not authorised")
+            self.audit(message.user_id, command, message.text, "refused: not authorised")
             return ConsoleAnswer(
                 f":no_entry: You are not allowed to use {command}. Ask someone on the team's "
                 "allowlist (DEALDESK_SLACK_ALLOWED_USERS)."
@@ -105,9 +117,9 @@ class Console(BaseActor):
             parsed = parse_command(command, message.text)
             answer = self._carry_out(parsed, message.user_id)
         except CommandError as exc:
-            self._audit(message.user_id, command, message.text, f"usage: {exc}"[:300])
+            self.audit(message.user_id, command, message.text, f"usage: {exc}"[:300])
             return ConsoleAnswer(f":warning: {exc}")
-        self._audit(message.user_id, command, message.text, answer.text[:300])
+        self.audit(message.user_id, command, message.text, answer.text[:300])
         return answer
 
     def _may(self, user_id: str, command: str) -> bool:
@@ -231,13 +243,17 @@ class Console(BaseActor):
 
     def _click(self, click: ButtonClick) -> ConsoleAnswer:
         if click.user_id not in self.allowed:
-            self._audit(click.user_id, f"button {click.action_id}", click.value, "refused")
+            self.audit(click.user_id, f"button {click.action_id}", click.value, "refused")
             return ConsoleAnswer(":no_entry: You are not allowed to decide this.")
-        answer, outcome = decide_click(self, click)
-        self._audit(click.user_id, f"button {click.action_id}", click.value, outcome[:300])
+        if click.action_id in REVIEW_ACTIONS:
+            answer, outcome = review_click(self, click)
+        else:
+            answer, outcome = decide_click(self, click)
+        self.audit(click.user_id, f"button {click.action_id}", click.value, outcome[:300])
         return answer
 
-    def _audit(self, user: str, command: str, text: str, outcome: str) -> None:
+    def audit(self, user: str, command: str, text: str, outcome: str) -> None:
+        """The command or click, who made it and what came of it (``slack_command``)."""
         self.store.tell(
             AppendAudit(
                 AuditKind.SLACK_COMMAND,

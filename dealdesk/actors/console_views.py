@@ -137,5 +137,5 @@ def _outbox(counts: dict[str, int]) -> str:
     if waiting:
         parts.append(f"{waiting} waiting to go (pacing and daily caps)")
     if held:
-        parts.append(f"{held} held by a takeover, pause, stop or the kill switch")
+        parts.append(f"{held} held by a takeover, pause, stop, the kill switch or a review")
     return "Outbox: " + "; ".join(parts) + "."

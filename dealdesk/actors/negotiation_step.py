@@ -35,6 +35,7 @@ from dealdesk.store import (
 )
 from dealdesk.store import CancelReminder as CancelStoredReminder
 from dealdesk.store.notifications import EnqueueNotification
+from dealdesk.store.reviews import RequestReview
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -72,6 +73,8 @@ class StepOps:
     thread: Callable[[Negotiation], str | None]
     refused: list[Refusal] = field(default_factory=list)
     team_channel: str = "#dealdesk"
+    review: str = "off"  # which emails wait for a person's review: off, outreach, all
+    noticed: bool = False  # a step wrote a team message (the Negotiator tells the Notifier)
     # The model's drafts of this step's emails by Message-ID (its turn sets them), and whether
     # the template may stand in for a draft the guard refused (the playbook says).
     drafts: dict[str, Draft] = field(default_factory=dict)
@@ -83,7 +86,10 @@ class StepOps:
         for effect in decision.effects:
             match effect:
                 case SendEmail():
-                    ops.append(self._email(after, effect))
+                    email = self._email(after, effect)
+                    ops.append(email)
+                    if isinstance(email, InsertOutbox) and self._reviewed(effect):
+                        ops.extend(self._review(after, effect, email))
                 case ScheduleReminder():
                     ops.append(
                         AddReminder(
@@ -118,6 +124,35 @@ class StepOps:
         ops.extend(self._notice(r.team_text) for r in self.refused[refused_before:])
         return ops
 
+    def _reviewed(self, effect: SendEmail) -> bool:
+        return self.review == "all" or (
+            self.review == "outreach" and effect.purpose is EmailPurpose.OUTREACH
+        )
+
+    def _review(
+        self, after: Negotiation, effect: SendEmail, email: InsertOutbox
+    ) -> list[StoreOp[Any]]:
+        """The draft waits (the outbox holds it) and is shown to the team with Send, Edit and
+        Discard."""
+        key = f"review:{effect.message_id}"
+        name = after.influencer.name
+        self.noticed = True
+        shown = blocks.review(
+            name, effect.purpose.value, email.subject, email.rendered, effect.message_id
+        )
+        return [
+            RequestReview(
+                effect.message_id,
+                self.negotiation_id,
+                self.campaign_id,
+                effect.model_dump(mode="json"),
+                key,
+            ),
+            EnqueueNotification(
+                key, self.team_channel, f"Draft to {name} waiting for review", tuple(shown)
+            ),
+        ]
+
     def _notice(
         self,
         text: str,
@@ -127,6 +162,7 @@ class StepOps:
         thread_of: str | None = None,
     ) -> EnqueueNotification:
         key = f"{kind}:{self.negotiation_id}:{uuid.uuid4().hex}"
+        self.noticed = True
         return EnqueueNotification(
             key, self.team_channel, text, None if blocks is None else tuple(blocks), thread_of
         )

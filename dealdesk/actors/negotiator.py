@@ -40,7 +40,6 @@ from dealdesk.domain import (
     Influencer,
     Negotiation,
     NegotiationPolicy,
-    NotifyTeam,
     OutreachRequested,
     RecordAgreement,
     ReplyReceived,
@@ -381,6 +380,7 @@ class Negotiator(ModelTurns, BaseActor):
                 self.ctx.settings.gmail_address,
                 self._gmail_thread,
                 team_channel=self.ctx.settings.slack_team_channel,
+                review=self.ctx.settings.review,
             )
         return self.ops
 
@@ -393,7 +393,6 @@ class Negotiator(ModelTurns, BaseActor):
 
     def _carry_out(self, after: Negotiation, decision: Decision) -> None:  # noqa: ARG002 - the step's seam
         refused = self._step_ops().refused
-        tell_team = bool(refused)
         while refused:
             refusal = refused.pop(0)
             self.log.error(
@@ -405,8 +404,6 @@ class Negotiator(ModelTurns, BaseActor):
             match effect:
                 case ScheduleReminder(due_at=due_at):
                     self.ctx.registry.tell(SCHEDULER, ReminderScheduled(due_at))
-                case NotifyTeam():
-                    tell_team = True
                 case RecordAgreement(terms=terms, cpm=cpm, engagement_rate=rate):
                     engagement = None if rate is None else str(rate)
                     self._tell_supervisor(
@@ -414,7 +411,8 @@ class Negotiator(ModelTurns, BaseActor):
                     )
                 case _:
                     pass
-        if tell_team:  # the step wrote the team's messages; the Notifier posts them
+        if self._step_ops().noticed:  # the step wrote the team's messages: the Notifier posts
+            self._step_ops().noticed = False
             self.ctx.registry.tell(NOTIFIER, PostPending())
 
     def _tell_supervisor(self, message: object) -> None:

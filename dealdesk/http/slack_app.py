@@ -11,6 +11,7 @@ made on (``chat.update``), for everyone. Runs on the I/O loop.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,12 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
 
 from dealdesk.integrations.slack.commands import COMMANDS
-from dealdesk.integrations.slack.requests import ButtonClick, ConsoleAnswer, SlashCommand
+from dealdesk.integrations.slack.requests import (
+    ButtonClick,
+    ConsoleAnswer,
+    SlashCommand,
+    SubmitEdit,
+)
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -29,7 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["SLACK_EVENTS_PATH", "build_slack_app", "slack_routes", "start_socket_mode"]
 
 SLACK_EVENTS_PATH = "/slack/events"
-_ACTIONS = re.compile(r"^(escalation_\w+|view_thread)$")
+_ACTIONS = re.compile(r"^(escalation_\w+|review_\w+|view_thread)$")
+EDIT_VIEW = "review_edit"  # the review modal's callback_id
 
 
 Ask = Callable[[object], Awaitable[ConsoleAnswer]]
@@ -76,6 +83,9 @@ def build_slack_app(client: AsyncWebClient, signing_secret: str, ask: Ask) -> As
             trigger_id=str(body.get("trigger_id", "")),
         )
         answer = await ask(click)
+        if answer.view is not None and click.trigger_id:
+            await client.views_open(trigger_id=click.trigger_id, view=answer.view)
+            return
         if answer.replace_original and click.message_ts:
             await client.chat_update(
                 channel=channel, ts=click.message_ts, text=answer.text, blocks=answer.blocks
@@ -85,6 +95,30 @@ def build_slack_app(client: AsyncWebClient, signing_secret: str, ask: Ask) -> As
         await respond(**answer.payload())
 
     app.action(_ACTIONS)(on_action)
+
+    async def on_edit(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        where = json.loads(view.get("private_metadata") or "{}")
+        values = (view.get("state") or {}).get("values") or {}
+        text = str(((values.get("draft") or {}).get("text") or {}).get("value") or "")
+        answer = await ask(
+            SubmitEdit(
+                key=str(where.get("key", "")),
+                text=text,
+                user_id=str((body.get("user") or {}).get("id", "")),
+                channel_id=str(where.get("channel", "")),
+                message_ts=str(where.get("ts", "")),
+            )
+        )
+        if answer.errors is not None:  # the modal stays open, the reasons under the text
+            await ack(response_action="errors", errors={"draft": answer.errors})
+            return
+        await ack()
+        if answer.replace_original and where.get("channel") and where.get("ts"):
+            await client.chat_update(
+                channel=where["channel"], ts=where["ts"], text=answer.text, blocks=answer.blocks
+            )
+
+    app.view(EDIT_VIEW)(on_edit)
     return app
 
 

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     slack_pace_s: float = Field(default=1.0, ge=0)
     slack_allowed_users: str = ""
     slack_open_reads: bool = True
+    # Review before send: which emails wait for a person's Send in Slack (off, outreach, all).
+    review: Literal["off", "outreach", "all"] = "off"
 
     gmail_api_base: str | None = None
     # An OAuth user token (``run.py gmail authorize`` writes one) or a service account's key.

@@ -30,11 +30,14 @@ __all__ = [
 SCOPES = ("negotiation", "campaign", "all")
 STATES = ("takeover", "paused", "stopped")
 
-# An outbox row (aliased ``outbox``) is held while a control covers it.
+# An outbox row (aliased ``outbox``) is held while a control covers it, or while it waits for
+# a person's review (``dealdesk.store.reviews``).
 HELD_BY_CONTROL = (
-    "EXISTS (SELECT 1 FROM controls c WHERE c.scope = 'all' "
+    "(EXISTS (SELECT 1 FROM controls c WHERE c.scope = 'all' "
     "OR (c.scope = 'campaign' AND c.target = outbox.campaign_id) "
-    "OR (c.scope = 'negotiation' AND c.target = outbox.negotiation_id))"
+    "OR (c.scope = 'negotiation' AND c.target = outbox.negotiation_id)) "
+    "OR EXISTS (SELECT 1 FROM reviews r WHERE r.message_id = outbox.message_id "
+    "AND r.status = 'waiting'))"
 )
 
 
@@ -151,7 +154,8 @@ def matching_negotiations_query(term: str) -> Query[list[Candidate]]:
 
 
 def held_counts_query(campaign_id: str | None = None) -> Query[dict[str, int]]:
-    """Emails waiting in the outbox (pending), by why: ``held`` by a control, ``waiting`` to go."""
+    """Emails waiting in the outbox (pending), by why: ``held`` by a control or a review,
+    ``waiting`` to go."""
     only = " AND campaign_id = ?" if campaign_id is not None else ""
     return Query(
         f"SELECT CASE WHEN {HELD_BY_CONTROL} THEN 'held' ELSE 'waiting' END, count(*) "  # noqa: S608

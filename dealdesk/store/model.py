@@ -52,6 +52,7 @@ class AuditKind(StrEnum):
     WEBHOOK_DUPLICATE = "webhook_duplicate"
     DO_NOT_CONTACT = "do_not_contact"
     SLACK_COMMAND = "slack_command"
+    REVIEW = "review"  # a person sent (perhaps edited) or discarded a draft in Slack
     ERROR = "error"
 
 

@@ -159,7 +159,7 @@ def notification_query(key: str) -> Query[NotificationRecord | None]:
     if key.endswith(":*"):
         prefix = key[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return Query(
-            f"{_SELECT} WHERE key LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT 1",  # noqa: S608
+            f"{_SELECT} WHERE key LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT 1",
             (prefix + "%",),
             _one,
         )

@@ -293,8 +293,26 @@ CREATE TABLE controls (
     PRIMARY KEY (scope, target)
 );
 """
+# Review before send: an email written while review is on waits (the outbox holds it) until a
+# person sends it (perhaps edited) or discards it in Slack. ``email`` is the decided email (the
+# domain's SendEmail) an edit is checked against; ``notification_key`` the Slack message showing it.
+_V7 = """
+CREATE TABLE reviews (
+    message_id       TEXT PRIMARY KEY,
+    negotiation_id   TEXT NOT NULL,
+    campaign_id      TEXT,
+    status           TEXT NOT NULL CHECK (status IN ('waiting', 'sent', 'discarded')),
+    email            TEXT NOT NULL DEFAULT '{}',
+    notification_key TEXT,
+    reviewer         TEXT,
+    edited           INTEGER NOT NULL DEFAULT 0,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+CREATE INDEX reviews_waiting ON reviews (negotiation_id) WHERE status = 'waiting';
+"""
 # Append only. Index i migrates version i -> i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

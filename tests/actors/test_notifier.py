@@ -4,6 +4,8 @@ twice after a lost answer or a restart. Against the sandbox Slack through slack_
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from dealdesk.actors.notifier import NOTIFIER, Notify, PostPending, notifier_spec
@@ -42,12 +44,13 @@ class Rig:
     def tell(self, message):
         self.ref.tell(message)
 
-    def idle(self):
-        """Until no post is in flight (each answer comes back to the actor as a message)."""
-        for _ in range(1000):
-            if not self.ref.ask(DumpState(), timeout=10)["in_flight"]:
-                return
-        raise AssertionError("a post never came back")
+    def idle(self, deadline_s=20.0):
+        """Until no post is in flight (each answer comes back to the actor as a message; each
+        ask is a barrier behind the messages before it)."""
+        deadline = time.monotonic() + deadline_s
+        while self.ref.ask(DumpState(), timeout=10)["in_flight"]:
+            if time.monotonic() > deadline:
+                raise AssertionError("a post never came back")
 
     def waiting(self):
         return self.ctx[STORE].reader().run(waiting_notifications_query())

@@ -23,6 +23,7 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
 
     from pydantic import SecretStr
 
+    from dealdesk.actors.notifier import notifier_spec
     from dealdesk.app.wiring import (
         ClickUpWiring,
         campaign_specs,
@@ -64,7 +65,13 @@ def _child(data_dir: str, clickup_url: str, slack_url: str, secret: str) -> None
     mapping = load_field_mapping(ROOT_DIR / "config" / "campaign_fields.yaml")
     wiring = ClickUpWiring(client, mapping, None, secret)
     start_children(
-        root, [*store_specs(ctx), *campaign_specs(ctx), ingress_spec(ctx, wiring, slack)]
+        root,
+        [
+            *store_specs(ctx),
+            notifier_spec(ctx, slack),  # the team's messages, as boot posts them
+            *campaign_specs(ctx),
+            ingress_spec(ctx, wiring),
+        ],
     )
     _, app = http_application(ctx, wiring, admin_token="t")
     _, url = loop.run(serve(app, "127.0.0.1", 0), timeout=10)

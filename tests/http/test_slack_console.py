@@ -189,7 +189,9 @@ def test_the_kill_switch_holds_every_email_until_resume_all_and_survives_in_the_
     rig.world.mailroom.ask(SendPending(), timeout=10)
     assert rig.world.gmail.sent() == []  # nothing leaves
     assert "Kill switch on" in texts(rig.command("/status"))
-    assert "held by a takeover, pause, stop or the kill switch" in texts(rig.command("/status"))
+    assert "held by a takeover, pause, stop, the kill switch or a review" in texts(
+        rig.command("/status")
+    )
     assert rig.world.rows("SELECT scope, target, state FROM controls") == [("all", "*", "stopped")]
 
     answer = rig.command("/resume all")

@@ -24,6 +24,7 @@ from dealdesk.sandbox.slack.console import (
     button_click,
     sign,
     slash_command,
+    view_submission,
 )
 from tests.actors.test_negotiator import World
 from tests.conftest import slack_gateway
@@ -83,8 +84,9 @@ class ConsoleRig:
         [answer] = self.slack.answers_to(url)
         return answer
 
-    def click(self, action_id, message, user=BOSS):
-        """Click a button of ``message`` (a sandbox PostedMessage): the answer to the clicker."""
+    def click(self, action_id, message, user=BOSS, *, answered=True):
+        """Click a button of ``message`` (a sandbox PostedMessage): the answer to the clicker
+        (``answered=False``: a click that opens a modal, answered by nothing else)."""
         url = self.slack.response_url()
         as_slack_has_it = {
             "type": "message",
@@ -104,8 +106,16 @@ class ConsoleRig:
         )
         status, _ = self.post(body, sign(SANDBOX_SIGNING_SECRET, body))
         assert status == 200
+        if not answered:
+            return None
         assert self.slack.wait_until(lambda: self.slack.answers_to(url))
         return self.slack.answers_to(url)[0]
+
+    def submit(self, view, text, user=BOSS):
+        """Submit the modal ``view`` (as views.open got it) with ``text`` typed in its draft:
+        bolt's HTTP answer (a refusal keeps the modal open and says why)."""
+        body = view_submission(view, {"draft": text}, user)
+        return self.post(body, sign(SANDBOX_SIGNING_SECRET, body))
 
     # -- reading --------------------------------------------------------------------------------
 

@@ -116,6 +116,58 @@ def with_view_thread(text: str, negotiation_id: str) -> list[dict[str, Any]]:
     ]
 
 
+REVIEW_SEND = "review_send"
+REVIEW_EDIT = "review_edit"
+REVIEW_DISCARD = "review_discard"
+MAX_INPUT = 3000  # a plain_text_input's most
+
+
+def review(
+    name: str, purpose: str, subject: str, text: str, message_id: str
+) -> list[dict[str, Any]]:
+    """A draft waiting for review: its words, and Send, Edit, Discard."""
+    quoted = "\n".join(f"> {line}" for line in text.strip().splitlines())
+    return [
+        section(f":memo: *Draft to {name}* ({purpose}), waiting for review\n*{subject}*"),
+        section(quoted),
+        actions(
+            f"review:{message_id}",
+            [
+                (REVIEW_SEND, "Send", message_id, "primary"),
+                (REVIEW_EDIT, "Edit", message_id, None),
+                (REVIEW_DISCARD, "Discard", message_id, "danger"),
+            ],
+        ),
+    ]
+
+
+def edit_modal(subject: str, text: str, metadata: str) -> dict[str, Any]:
+    """The modal a draft is edited in (``metadata``: where the draft and its message are)."""
+    return {
+        "type": "modal",
+        "callback_id": REVIEW_EDIT,
+        "private_metadata": metadata[:3000],
+        "title": {"type": "plain_text", "text": "Edit the draft"},
+        "submit": {"type": "plain_text", "text": "Check and send"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            context(f"*{subject}* — the edited text is checked like the agent's before it goes."),
+            {
+                "type": "input",
+                "block_id": "draft",
+                "label": {"type": "plain_text", "text": "Email text"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "text",
+                    "multiline": True,
+                    "max_length": MAX_INPUT,
+                    "initial_value": text[:MAX_INPUT],
+                },
+            },
+        ],
+    }
+
+
 def decided(blocks: list[dict[str, Any]] | None, text: str, verdict: str) -> list[dict[str, Any]]:
     """The message after a decision: its words kept, its buttons replaced by who decided what."""
     kept = [b for b in blocks or [section(text)] if b.get("type") != "actions"]

@@ -36,11 +36,14 @@ class ButtonClick:
 
 @dataclass(frozen=True)
 class SubmitEdit:
-    """Ask: a review modal's edited text, submitted."""
+    """Ask: a review modal's edited text, submitted (``key``: the draft's Message-ID)."""
 
     key: str
     text: str
     user_id: str
+    channel_id: str = ""
+    message_ts: str = ""
+    message_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class ConsoleAnswer:
     blocks: list[dict[str, Any]] | None = None
     response_type: str = "ephemeral"
     replace_original: bool = False
+    view: dict[str, Any] | None = None  # a modal to open (the click's trigger_id)
+    errors: str | None = None  # a modal's input refused: shown under it, the modal stays
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {"text": self.text, "response_type": self.response_type}

@@ -18,7 +18,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["SANDBOX_SIGNING_SECRET", "button_click", "sign", "slash_command"]
+__all__ = ["SANDBOX_SIGNING_SECRET", "button_click", "sign", "slash_command", "view_submission"]
 
 SANDBOX_SIGNING_SECRET = "sandbox-signing-secret-0000"  # noqa: S105 - the sandbox's, not a secret
 _TRIGGERS = itertools.count(1)
@@ -93,5 +93,28 @@ def button_click(
                 "action_ts": f"{time.time():.6f}",
             }
         ],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission(view: dict[str, Any], values: dict[str, str], user_id: str) -> str:
+    """The form body of a modal's submission: ``values`` maps each input block's id to the text
+    typed in it (its one element's ``action_id`` as the view declared it)."""
+    state: dict[str, Any] = {}
+    for block in view.get("blocks") or []:
+        if block.get("type") == "input" and block.get("block_id") in values:
+            element = block["element"]
+            state[block["block_id"]] = {
+                element["action_id"]: {"type": element["type"], "value": values[block["block_id"]]}
+            }
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0SANDBOX", "domain": "sandbox"},
+        "user": {"id": user_id, "username": user_id.lower(), "team_id": "T0SANDBOX"},
+        "api_app_id": "A0DEALDESK",
+        "token": "deprecated-verification-token",
+        "trigger_id": f"{next(_TRIGGERS)}.sandbox",
+        "view": {**view, "id": "V0SANDBOX", "state": {"values": state}},
+        "response_urls": [],
     }
     return urlencode({"payload": json.dumps(payload)})
