@@ -412,8 +412,7 @@ class CampaignSupervisor(VirtualSupervisor):
         for opening in self.admission.admit(
             still_new=lambda nid: self.negotiations.get(nid) is State.NEW,
             stuck=lambda nid: (
-                self.negotiations.get(nid) is State.NEW
-                and self.live(negotiation_name(nid)) is None
+                self.negotiations.get(nid) is State.NEW and self.live(negotiation_name(nid)) is None
             ),
         ):
             self._activate(opening.nid, State.NEW, Wake(fresh=opening.fresh))

@@ -133,9 +133,7 @@ def test_one_channel_gets_one_message_per_pace_while_another_channel_is_not_held
     assert fake_slack.wait_until(lambda: rig.texts() == ["first", "second"])
 
 
-def test_while_slack_is_down_nothing_is_dropped_and_all_goes_in_order_when_it_is_back(
-    rig, clock
-):
+def test_while_slack_is_down_nothing_is_dropped_and_all_goes_in_order_when_it_is_back(rig, clock):
     rig.slack.inject(Fault(operation="chat.postMessage", status=503, times=3))
     rig.start()
     for n in range(3):
@@ -171,7 +169,9 @@ def test_claims_a_killed_process_left_are_settled_from_the_channel_at_start(rig,
     for key in ("in-slack", "not-in-slack"):
         store.commit(EnqueueNotification(key, TEAM, key), ClaimNotification(key))
     ts = io_loop.run(
-        rig.gateway.post_notification(TEAM, "in-slack", blocks=None, thread_ts=None, key="in-slack"),
+        rig.gateway.post_notification(
+            TEAM, "in-slack", blocks=None, thread_ts=None, key="in-slack"
+        ),
         timeout=5,
     )  # the first run's post got in; its answer died with it
     rig.start()
@@ -184,7 +184,9 @@ def test_claims_a_killed_process_left_are_settled_from_the_channel_at_start(rig,
 
 def test_slacks_refusal_is_recorded_and_the_channel_goes_on(rig):
     rig.slack.inject(
-        Fault(operation="chat.postMessage", status=200, body={"ok": False, "error": "invalid_blocks"})
+        Fault(
+            operation="chat.postMessage", status=200, body={"ok": False, "error": "invalid_blocks"}
+        )
     )
     rig.start()
     rig.tell(Notify("bad", key="bad"))
