@@ -18,8 +18,10 @@ into the Negotiator, runs on its thread):
 - **Writing.** Each email of the decision is drafted through the guard (one rewrite); the step
   then commits with the drafts (``StepOps.drafts``), which are checked by the guard again
   against the decision as committed. A draft refused twice, or not written, gives way to the
-  template when the playbook allows it, else the email is refused and the team told, with the
-  draft in the audit trail.
+  template when the playbook allows it; else a reply's step is decided again as an escalation
+  (the draft and the guard's reasons shown to the team, the creator sent the holding reply's
+  fixed words), and any other step's email is refused and the team told. The draft is in the
+  audit trail either way.
 - Each call is audited (``llm``): job, outcome, tokens, cost at the prices in settings, and the
   guard's reasons; /metrics counts the same.
 """
@@ -235,14 +237,33 @@ class ModelTurns:
         turns = self._turns()
         self._audit_calls([call for draft in drafts.values() for call in draft.calls])
         ops = self._step_ops()
+        ops.template_fallback = self._pen_allows_template()
+        event = waiting.event
+        refused = [d for d in drafts.values() if d.written is None]
+        if refused and not ops.template_fallback and isinstance(event, ReplyReceived):
+            # No words may go out for this reply: a person decides, the draft shown to them
+            # (and in the audit trail); the creator gets the holding reply's fixed words.
+            event, drafts = self._escalated(event, refused[0]), {}
         ops.drafts.update(drafts)
-        ops.template_fallback = self._pen() is None or self._pen_allows_template()
         turns.drafted = True
         try:
-            return self.step(waiting.event, consumed=waiting.consumed)
+            return self.step(event, consumed=waiting.consumed)
         finally:
             turns.drafted = False
             ops.drafts.clear()
+
+    @staticmethod
+    def _escalated(event: ReplyReceived, refused: Draft) -> ReplyReceived:
+        why = "; ".join(refused.problems)[:300] or "no draft"
+        draft = " ".join((refused.refused_text or "").split())[:300]
+        reading = event.reading.model_copy(
+            update={
+                "needs_human": f"the model's email was refused twice by the guard ({why}); "
+                f"its draft: {draft!r}",
+                "confidence": min(event.reading.confidence, NEEDS_HUMAN_CONFIDENCE / 2),
+            }
+        )
+        return event.model_copy(update={"reading": reading})
 
     def _pen_allows_template(self) -> bool:
         pen = self._pen()

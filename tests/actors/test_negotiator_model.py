@@ -183,6 +183,32 @@ def test_a_draft_refused_twice_without_the_template_allowed_is_not_sent_and_the_
         ctx.loop.run(client.close(), timeout=5)
 
 
+def test_a_reply_whose_answer_is_refused_twice_escalates_with_the_draft(
+    ctx, fake_sheets, fake_model
+):
+    client = put_model(ctx, fake_model, template_fallback=False)
+    world = World(ctx, fake_sheets)
+    try:
+        as_drafted = fake_model._as_the_rules_would  # the outreach as the template words it
+        fake_model.script(
+            "write",
+            lambda body: as_drafted("write", body),
+            "Hi Maya, we can do $9,999 and exclusivity.",
+            "Hi Maya, $9,999 it is.",
+        )
+        assert world.run_for(["@glowwithmaya"]) == {"@glowwithmaya": "escalated"}
+        [(summary,)] = world.rows(
+            "SELECT json_extract(metadata, '$.summary') FROM audit_log "
+            "WHERE event_type = 'escalation'"
+        )
+        assert "refused twice by the guard" in summary
+        assert "$9,999 it is" in summary  # the draft, shown to the team
+        assert not any("9,999" in m.text for m in world.gmail.sent())
+    finally:
+        world.close()
+        ctx.loop.run(client.close(), timeout=5)
+
+
 def test_a_rewritten_draft_that_passes_is_what_goes_out(model_world, fake_model):
     good = (
         "Hi Maya,\n\nWe adore your reels and would love to work with you. Our offer is "
