@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from dealdesk.actors.negotiator_model import MODEL
 from dealdesk.app.boot import System
 from dealdesk.app.model_wiring import load_model_playbook
 from dealdesk.errors import ConfigError
 from dealdesk.runtime.settings import Service
+from dealdesk.sandbox.anthropic import SANDBOX_ANTHROPIC_KEY, FakeAnthropic
 from tests.support.settings import test_settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,3 +97,36 @@ def test_a_playbook_front_matter_says_whether_the_template_may_stand_in(tmp_path
     voice.write_text("---\ntemplate_fallbak: false\n---\n" + body)
     with pytest.raises(ConfigError, match="unknown front matter keys"):
         load_model_playbook(config)
+
+
+def test_an_api_base_points_the_real_sdk_at_a_peer_speaking_the_messages_api(data_dir, io_loop):
+    peer = FakeAnthropic()
+    io_loop.run(peer.start(), timeout=5)
+    try:
+        settings = test_settings(
+            data_dir,
+            anthropic_api_base=peer.base_url,
+            anthropic_api_key=SecretStr(SANDBOX_ANTHROPIC_KEY),
+        )
+        assert settings.model_mode == "anthropic"  # a key or an address: the model is on
+        system = System(settings).start()
+        try:
+            assert system.ctx is not None
+            assert system.ctx[MODEL].pen is not None
+            assert Service.ANTHROPIC not in system.sandbox.urls()  # no in-process fake
+            assert len(peer.calls("messages")) == 1  # the probe reached the peer
+        finally:
+            system.stop()
+    finally:
+        io_loop.run(peer.stop(), timeout=5)
+
+
+def test_an_api_base_without_the_peers_key_stops_start_up_naming_the_key(data_dir, io_loop):
+    peer = FakeAnthropic()
+    io_loop.run(peer.start(), timeout=5)
+    try:
+        settings = test_settings(data_dir, anthropic_api_base=peer.base_url)
+        with pytest.raises(ConfigError, match="DEALDESK_ANTHROPIC_API_KEY"):
+            System(settings).start()
+    finally:
+        io_loop.run(peer.stop(), timeout=5)
