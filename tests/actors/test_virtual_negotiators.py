@@ -101,3 +101,23 @@ def test_an_ended_negotiation_is_passivated_at_once_and_a_late_event_is_recorded
     assert world.eventually(lambda: world.rows(ignored) != [])
     assert world.eventually(lambda: supervisor_dump(world)["live"] == 0)
     assert world.states() == {"Lena Fischer": "declined"}
+
+
+def test_a_campaign_larger_than_the_cap_opens_its_negotiations_a_few_at_a_time(world):
+    # The cap of 2 lets one new negotiation be opening at a time: each is activated once, sends
+    # its outreach, hears it went out, and only then is the next one opened. None is passivated
+    # before it has heard of its outreach (which would activate it a second time for that).
+    entries = ["@glowwithmaya", "Jordan Lee", "Lena Fischer", "Noah Kim", "Tess Morgan"]
+    world.submit(entries)
+    world.mailroom.ask(SendPending(), timeout=30)
+    assert world.eventually(
+        lambda: set(world.states().values()) == {"awaiting_reply"}, deadline_s=30
+    )
+    dump = supervisor_dump(world)
+    assert dump["activated"] == len(entries)
+    assert world.ctx[ACTIVATIONS].peak <= CAP
+    outreach = [m for m in world.gmail.sent() if m.in_reply_to is None]
+    assert sorted(str(m.recipients) for m in outreach) == sorted(
+        {str(m.recipients) for m in outreach}
+    )  # one outreach each
+    assert len(outreach) == len(entries)
