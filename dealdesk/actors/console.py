@@ -34,6 +34,7 @@ from dealdesk.actors.console_reviews import REVIEW_ACTIONS, review_click, submit
 from dealdesk.actors.console_views import audit_view, status_view
 from dealdesk.actors.mail_messages import SendPending
 from dealdesk.domain import TERMINAL_STATES, HumanRelease, HumanTakeover, Pause, Resume, State, Stop
+from dealdesk.integrations.slack.blocks import VIEW_THREAD
 from dealdesk.integrations.slack.commands import (
     USAGE,
     AuditQuery,
@@ -242,7 +243,8 @@ class Console(BaseActor):
     # -- buttons --------------------------------------------------------------------------------
 
     def _click(self, click: ButtonClick) -> ConsoleAnswer:
-        if click.user_id not in self.allowed:
+        reading = click.action_id == VIEW_THREAD and self.ctx.settings.slack_open_reads
+        if click.user_id not in self.allowed and not reading:
             self.audit(click.user_id, f"button {click.action_id}", click.value, "refused")
             return ConsoleAnswer(":no_entry: You are not allowed to decide this.")
         if click.action_id in REVIEW_ACTIONS:

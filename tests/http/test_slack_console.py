@@ -331,3 +331,17 @@ def test_takeover_and_the_kill_switch_survive_a_restart_and_replies_meanwhile_re
     rig.command("/resume all")
     assert rig.world.gmail.wait_until(lambda: len(rig.world.gmail.sent()) == 3)
     assert len(sent_to(rig, "maya@glowwithmaya.example")) == 1  # still held by the takeover
+
+
+def test_an_agreement_carries_view_thread_which_shows_the_conversation_to_the_clicker(rig):
+    assert rig.world.run_for([MAYA]) == {MAYA: "agreed"}
+    assert rig.slack.wait_until(
+        lambda: any(m.blocks and "Agreed with" in m.text for m in team_messages(rig))
+    )
+    [agreed] = [m for m in team_messages(rig) if m.blocks and "Agreed with" in m.text]
+    answer = rig.click("view_thread", agreed, user=INTERN)  # reading is open to everyone
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"].startswith("Thread with Maya")
+    assert "*us* (outreach)" in answer["text"]
+    assert "*us* (confirmation)" in answer["text"]
+    assert len(answer["text"]) <= 3000
