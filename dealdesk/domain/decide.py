@@ -260,6 +260,12 @@ def _release(
         draft.update(approved_cap=event.approved_cap)
         draft.because(f"{event.by} approved up to {format_money(event.approved_cap)}.")
     landed = _state(target)
+    unanswered = _unanswered_reply(n) if n.state is State.HUMAN_TAKEOVER else None
+    if landed is not State.REPLY_RECEIVED and unanswered is not None:
+        # What they wrote while a person held the thread is read first, as if it came now.
+        edges.append((landed, EventType.REPLY_RECEIVED, State.REPLY_RECEIVED))
+        draft.because(f"{event.by} handed the thread back; the agent reads their last reply.")
+        return _verdict(judge_reply(draft, unanswered.reading, cleared=False), edges)
     if landed is not State.REPLY_RECEIVED:
         draft.update(follow_ups_sent=0)
         draft.schedule_next_reminder()
@@ -273,6 +279,14 @@ def _release(
     reading = event.corrected_reading or reply.reading
     draft.because(f"{event.by} handed the escalated reply back; the agent re-reads it.")
     return _verdict(judge_reply(draft, reading, cleared=True, human=event.decision), edges)
+
+
+def _unanswered_reply(n: Negotiation) -> ReplyReceived | None:
+    """Their last reply, if nothing of ours was queued after it."""
+    kinds = [entry.kind for entry in n.history]
+    replied = max((i for i, k in enumerate(kinds) if k is HistoryKind.REPLY), default=-1)
+    wrote = max((i for i, k in enumerate(kinds) if k is HistoryKind.EMAIL_QUEUED), default=-1)
+    return n.last_reply if n.last_reply is not None and replied > wrote else None
 
 
 def _pause(draft: Draft, event: Pause, target: State | Restore) -> State:

@@ -72,9 +72,22 @@ def test_human_takeover_silences_the_agent_until_release() -> None:
         isinstance(e, NotifyTeam) and e.topic is TeamTopic.REPLY_WHILE_HELD
         for e in driver.last.effects
     )
+    # Released, the agent first reads what they wrote meanwhile (issue 13), and answers it.
+    driver.send(HumanRelease(by="jo"))
+    assert driver.negotiation.state is State.AGREED  # $1,100 is within our next offer
+    assert driver.negotiation.agreed is not None
+    assert driver.negotiation.agreed.amount == Decimal(1100)
+    [confirmation] = [e for e in driver.last.effects if isinstance(e, SendEmail)]
+    assert confirmation.purpose == "confirmation"
+
+
+def test_a_thread_released_with_nothing_new_from_them_waits_for_their_reply() -> None:
+    driver = at_awaiting()
+    driver.send(HumanTakeover(by="jo"))
     driver.send(HumanRelease(by="jo"))
     assert driver.negotiation.state is State.AWAITING_REPLY
     assert driver.negotiation.reminder is not None
+    assert not [e for e in driver.last.effects if isinstance(e, SendEmail)]
 
 
 def test_silence_brings_follow_ups_then_stale_with_the_team_told() -> None:

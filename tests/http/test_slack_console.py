@@ -175,7 +175,10 @@ def test_takeover_holds_the_thread_its_replies_reach_the_humans_slack_thread_and
 
     answer = rig.command("/release maya@glowwithmaya.example")
     assert "handed" in answer["text"]
-    assert rig.world.eventually(lambda: rig.world.states()[MAYA] != "human_takeover")
+    # The agent first reads what she wrote while it was held, and answers it.
+    assert rig.world.eventually(lambda: rig.world.states()[MAYA] == "counter_sent")
+    rig.world.mailroom.ask(SendPending(), timeout=10)
+    assert rig.world.gmail.wait_until(lambda: len(sent_to(rig, "maya@glowwithmaya.example")) == 2)
     assert rig.world.rows("SELECT count(*) FROM controls") == [(0,)]
     [released] = rig.audited("release")
     assert released["by"] == BOSS
