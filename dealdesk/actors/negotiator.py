@@ -182,6 +182,7 @@ class Negotiator(ModelTurns, BaseActor):
         )
 
     def on_stop(self) -> None:
+        self.model_stopping()  # passivated with the model's answer out: its work handed back
         self.store.close_reader()
 
     def handle(self, message: Any) -> Any:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pykka
 
+from dealdesk.actors.mail_messages import ReplyArrived
 from dealdesk.actors.model_pen import MODEL, ModelAnswer, ModelPen, ModelRead, ModelSlot, ModelWrote
 from dealdesk.actors.negotiator_messages import CampaignCpm
 from dealdesk.domain import ReplyReceived, SendEmail, check_email
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from dealdesk.domain import Decision, Event, Negotiation, ReplyReading, WrittenEmail
     from dealdesk.integrations.anthropic import Call, Draft
     from dealdesk.runtime.context import RuntimeContext
-    from dealdesk.store import Store, StoreOp
+    from dealdesk.store import NegotiationRecord, Store, StoreOp
 
 __all__ = [
     "MODEL",
@@ -68,6 +69,8 @@ READ_AGAIN_S: Final = 60.0  # a reply whose reading failed for good is read agai
 @dataclass
 class _Reading:
     token: int
+    answer: ModelAnswer
+    origin: object  # the message whose handling asked the model
     gmail_id: str
     message_id: str
     from_address: str
@@ -78,6 +81,8 @@ class _Reading:
 @dataclass
 class _Writing:
     token: int
+    answer: ModelAnswer
+    origin: object
     event: Event
     consumed: StoreOp[Any] | None
 
@@ -87,6 +92,7 @@ class _Turns:
     waiting: _Reading | _Writing | None = None
     deferred: list[Any] = field(default_factory=list)
     drafted: bool = False  # the step being taken again has its drafts
+    origin: object = None  # the message being handled (a model's answer carries the asker's)
 
 
 def model_words(
@@ -138,6 +144,8 @@ class ModelTurns:
         log: Any
         store: Store
         actor_ref: pykka.ActorRef[Any]
+        supervisor: pykka.ActorRef[Any] | None
+        row: NegotiationRecord | None
 
         def handle(self, message: Any) -> Any: ...
         def step(self, event: Event, *, consumed: StoreOp[Any] | None = None) -> str | None: ...
@@ -155,6 +163,8 @@ class ModelTurns:
         """True when ``message`` must wait for the model's answer (it is kept, in order)."""
         turns = self._turns()
         if turns.waiting is None or isinstance(message, ModelRead | ModelWrote | CampaignCpm):
+            if not isinstance(message, ModelRead | ModelWrote):
+                turns.origin = message
             return False
         if not (isinstance(message, Wake) and message in turns.deferred):
             turns.deferred.append(message)
@@ -171,8 +181,12 @@ class ModelTurns:
         if pen is None or self.negotiation is None:
             return False
         token = pen.token()
-        turns.waiting = _Reading(token, gmail_id, message_id, from_address, text, rules)
-        pen.read(self.negotiation, text, rules, ModelAnswer(self.actor_ref, token))
+        answer = ModelAnswer(self.actor_ref, token, self.supervisor)
+        turns.waiting = _Reading(
+            token, answer, turns.origin, gmail_id, message_id, from_address, text, rules
+        )
+        key = ("read", self.nid, gmail_id, self._version())
+        pen.read(key, self.negotiation, text, rules, answer)
         return True
 
     def model_writes(self, event: Event, decision: Decision, consumed: StoreOp[Any] | None) -> bool:
@@ -183,9 +197,34 @@ class ModelTurns:
         if pen is None or turns.drafted or not effects:
             return False
         token = pen.token()
-        turns.waiting = _Writing(token, event, consumed)
-        pen.write(decision.negotiation, effects, ModelAnswer(self.actor_ref, token))
+        answer = ModelAnswer(self.actor_ref, token, self.supervisor)
+        turns.waiting = _Writing(token, answer, turns.origin, event, consumed)
+        key = ("write", self.nid, self._version(), tuple(e.message_id for e in effects))
+        pen.write(key, decision.negotiation, effects, answer)
         return True
+
+    def _version(self) -> int:
+        return self.row.version if self.row is not None else -1
+
+    def model_stopping(self) -> None:
+        """Passivated (or stopped) with the model's answer out: the message it was handling and
+        those that waited for the answer go back to the supervisor, in order, once the answer
+        is there (:class:`ModelAnswer`), so the next activation takes them up and gets the same
+        answer (a message the supervisor cannot route becomes a wake-up: the activation's
+        catch-up finds that work in the store)."""
+        turns = self._model
+        if turns is None or turns.waiting is None:
+            return
+        again: list[object] = []
+        for message in (turns.waiting.origin, *turns.deferred):
+            if not hasattr(message, "negotiation_id"):
+                message = ReplyArrived(self.nid, "", "reply")  # noqa: PLW2901 - a wake-up
+            if message not in again:
+                again.append(message)
+        answer = turns.waiting.answer
+        turns.waiting, turns.deferred = None, []
+        self.log.info("model_answer_abandoned", handed_back=len(again))
+        answer.abandon(again)
 
     def model_answered(self, message: ModelRead | ModelWrote) -> str | None:
         turns = self._turns()
