@@ -31,6 +31,9 @@ from tests.actors.test_negotiator import (
 from tests.actors.test_negotiator import (
     test_each_persona_ends_as_it_dictates_and_nobody_who_opted_out_hears_again as persona_bar,
 )
+from tests.actors.test_negotiator import (
+    test_the_campaigns_agreed_fees_never_exceed_its_budget_the_next_acceptance_escalates as budget_bar,
+)
 
 PLAYBOOK = "# Voice\n\nWarm and brief. " + "Thank creators for their time. " * 200
 MAYA = "maya@glowwithmaya.example"
@@ -102,6 +105,10 @@ def test_the_report_sums_the_models_tokens_and_cost_per_negotiation_and_campaign
 
 def test_the_persona_bar_passes_through_the_model_path(model_world):
     persona_bar(model_world)
+
+
+def test_the_budget_bar_passes_through_the_model_path(model_world):
+    budget_bar(model_world)
 
 
 def test_a_reading_that_disagrees_with_the_rules_on_an_amount_escalates_with_both(
