@@ -3,8 +3,9 @@
 Per influencer: the outcome (the negotiation's state; ``skipped`` for an influencer the campaign
 listed but never contacted, with why), the agreed rate, its CPM, the rounds (offers we made) and
 the emails each way. Per campaign: the average CPM of the agreements against the campaign's CPM
-range, the spend (the agreed fees) against the budget, and the outcomes by kind. The figures are
-defined once, in :mod:`dealdesk.app.conversations`.
+range, the spend (the agreed fees) against the budget, and the outcomes by kind; when the model
+ran, its calls, tokens and cost per negotiation and for the campaign (``store.llm_usage``). The
+figures are defined once, in :mod:`dealdesk.app.conversations`.
 
 ``md`` (the default) is for a person: a table to paste into a document, then the campaign's
 figures. ``csv`` is for a spreadsheet: one header row, then one row per influencer and nothing

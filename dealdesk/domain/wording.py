@@ -11,7 +11,9 @@ money word in the same sentence ("for 75 reels") reads as money, a list line nev
 :func:`check_email` is the guard, whoever wrote the words (template or model): every amount
 equals a decided one as money (``email_amount_problems``, in the text, the subject and the HTML
 part), no placeholder, no internal figure (our cap, the CPM range, the budget, a later offer of
-our schedule, the roster's rates) unless it is the decided amount, not empty, not too long.
+our schedule, the roster's rates) unless it is the decided amount, not empty, not too long; and
+what the words promise (``guard_words``): amounts in words, commitments outside the brief,
+internal figures named in words, deliverables not decided.
 """
 
 from __future__ import annotations
