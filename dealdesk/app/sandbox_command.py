@@ -20,7 +20,8 @@ in-process sandbox runs: the Gmail fake's personas (the default cast) answer wha
 them after ``--reply-delay`` seconds (default 1), the Sheets fake serves the example roster as
 spreadsheet ``sandbox-roster``, tab ``Roster``. ClickUp and Slack need their fake's fixed token
 set as the credential (printed too); ``--clickup-webhook`` points the ClickUp fake's webhook at a
-dealdesk's ``/webhooks/clickup``.
+dealdesk's ``/webhooks/clickup``. ``anthropic`` (only when named) is the sandbox Messages API: a
+dealdesk with ``DEALDESK_ANTHROPIC_API_BASE`` and its key (printed) uses it as the model.
 
 A wrong ``--services`` value or flag is one line and exit 2; a port that cannot be bound is one
 line and exit 1.
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 __all__ = ["SERVICES", "parse_services", "register", "serve_fakes"]
 
 SERVICES: tuple[Service, ...] = (Service.GMAIL, Service.SHEETS, Service.CLICKUP, Service.SLACK)
+# Served only when named: the model stays off unless a dealdesk is pointed at it.
+OPTIONAL: tuple[Service, ...] = (Service.ANTHROPIC,)
 _START_TIMEOUT_S = 30.0
 _STOP_TIMEOUT_S = 10.0
 
@@ -55,6 +58,7 @@ _BASE_VARIABLE = {
     Service.SHEETS: "DEALDESK_SHEETS_API_BASE",
     Service.CLICKUP: "DEALDESK_CLICKUP_API_BASE",
     Service.SLACK: "DEALDESK_SLACK_API_BASE",
+    Service.ANTHROPIC: "DEALDESK_ANTHROPIC_API_BASE",
 }
 _DEFAULT_VARIABLES = {  # app_defaults key -> setting
     "address": "DEALDESK_GMAIL_ADDRESS",
@@ -65,6 +69,7 @@ _DEFAULT_VARIABLES = {  # app_defaults key -> setting
 _TOKEN_VARIABLE = {  # services whose fake checks the token the client sends
     Service.CLICKUP: "DEALDESK_CLICKUP_TOKEN",
     Service.SLACK: "DEALDESK_SLACK_BOT_TOKEN",
+    Service.ANTHROPIC: "DEALDESK_ANTHROPIC_API_KEY",
 }
 
 
@@ -75,7 +80,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument(
         "--services",
         default=",".join(s.value for s in SERVICES),
-        help="comma-separated, from: " + ", ".join(s.value for s in SERVICES) + " (default: all)",
+        help="comma-separated, from: "
+        + ", ".join(s.value for s in (*SERVICES, *OPTIONAL))
+        + f" (default: {','.join(s.value for s in SERVICES)})",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument(
@@ -97,7 +104,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def parse_services(text: str) -> list[Service]:
     """``"gmail,sheets"`` -> the services, in the order given, each once; UsageError otherwise."""
-    known = {s.value: s for s in SERVICES}
+    known = {s.value: s for s in (*SERVICES, *OPTIONAL)}
     chosen: list[Service] = []
     for raw in text.split(","):
         name = raw.strip().lower()

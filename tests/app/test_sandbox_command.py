@@ -149,3 +149,18 @@ def test_a_port_that_is_taken_is_one_line_and_exit_status_1():
     assert result == [1]
     [line] = err.getvalue().strip().splitlines()
     assert line.startswith(f"dealdesk: cannot serve sheets on 127.0.0.1:{port}: ")
+
+
+def test_the_sandbox_anthropic_is_served_when_named_with_what_to_set():
+    assert Service.ANTHROPIC not in parse_services("gmail,sheets,clickup,slack")
+    assert parse_services("anthropic") == [Service.ANTHROPIC]
+    lines, stop, thread, result, err = _serve_in_thread(services=[Service.ANTHROPIC])
+    with lines:
+        service, url = lines.readline().split()
+        assert service == "anthropic"
+        assert lines.readline() == "READY\n"
+        stop.set()
+        thread.join(10)
+    assert result == [0]
+    assert f"DEALDESK_ANTHROPIC_API_BASE={url}" in err.getvalue()
+    assert "DEALDESK_ANTHROPIC_API_KEY=sk-ant-sandbox" in err.getvalue()
