@@ -140,6 +140,7 @@ def main() -> None:
     settings = Settings(
         _env_file=None, data_dir=Path(data_dir), config_dir=ROOT_DIR / "config", http_port=0,
         retry_initial_s=0, retry_jitter_s=0, gmail_poll_s=3600, gmail_address=BOX,
+        slack_pace_s=0,  # the team file is no Slack channel: nothing to pace
     )  # fmt: skip
     loop = IoLoop().start()
     ctx = RuntimeContext(settings=settings, loop=loop)
