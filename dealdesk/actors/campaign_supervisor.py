@@ -47,6 +47,7 @@ from dealdesk.actors.campaign_messages import (
 from dealdesk.actors.console_messages import HumanDecision
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
 from dealdesk.actors.negotiator_messages import AgreementReached, CampaignCpm, NegotiationMoved
+from dealdesk.actors.notifier import NOTIFIER, PostPending
 from dealdesk.actors.scheduler import ReminderFired
 from dealdesk.domain.campaign import CampaignStatus
 from dealdesk.domain.changes import campaign_changes
@@ -77,6 +78,7 @@ from dealdesk.store import (
     stored_campaign,
     unheard_outcomes_query,
 )
+from dealdesk.store.notifications import EnqueueNotification
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -102,10 +104,8 @@ class CampaignSupervisor(VirtualSupervisor):
         parent: pykka.ActorRef[Any] | None = None,
         restarts: int = 0,
         negotiator_spec: Callable[[str], ChildSpec] | None = None,
-        tell_team: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(ctx, actor_id=campaign_name(campaign_id), parent=parent, restarts=restarts)
-        self.tell_team = tell_team or (lambda text: self.log.info("team_told", text=text))
         self.campaign_id = campaign_id
         self.store = ctx[STORE]
         self.negotiator_spec = negotiator_spec
@@ -371,6 +371,7 @@ class CampaignSupervisor(VirtualSupervisor):
         for state in self.negotiations.values():
             outcomes[state.value] = outcomes.get(state.value, 0) + 1
         spend = self.store.reader().run(campaign_spend_query(self.campaign_id))
+        text = say.campaign_finished_text(stored.name, stored.row.campaign, outcomes, spend)
         self.store.commit(
             SaveCampaign(stored.name, CampaignStatus.COMPLETED, stored.row),
             AppendAudit(
@@ -379,11 +380,13 @@ class CampaignSupervisor(VirtualSupervisor):
                 rates={"spend": str(spend), "budget": str(stored.row.campaign.budget)},
                 metadata={"outcomes": outcomes},
             ),
+            # The team's message in the same transaction: told once, even across a crash.
+            EnqueueNotification(
+                f"campaign-finished:{self.campaign_id}", self.ctx.settings.slack_team_channel, text
+            ),
         )
         self.stored = stored_campaign(self.store.reader(), self.campaign_id)
-        self.tell_team(
-            say.campaign_finished_text(stored.name, stored.row.campaign, outcomes, spend)
-        )
+        self.ctx.registry.tell(NOTIFIER, PostPending())
         self.log.info("campaign_completed", outcomes=outcomes, spend=str(spend))
 
     def _to_negotiation(self, nid: str, message: object) -> None:
@@ -391,7 +394,9 @@ class CampaignSupervisor(VirtualSupervisor):
         no negotiator to start it is not lost: a reply stays ``routed`` in the store, an outcome
         is in the outbox and the audit trail, for the negotiation to read when it activates."""
         if nid in self.negotiations and self.negotiator_spec is not None:
-            self.deliver(self.negotiator_spec(nid), message)
+            # Once it has taken the news of its email, it waits for the world alone.
+            resting = isinstance(message, (EmailSent, EmailFailed))
+            self.deliver(self.negotiator_spec(nid), message, resting=resting)
             if self.negotiations[nid] in TERMINAL_STATES:
                 # A late event on an ended negotiation: recorded and ignored, then it rests again.
                 self.passivate(negotiation_name(nid))
@@ -478,7 +483,6 @@ def campaign_supervisor_spec(
     campaign_id: str,
     *,
     negotiator_spec: Callable[[str], ChildSpec] | None = None,
-    tell_team: Callable[[str], None] | None = None,
 ) -> ChildSpec:
     """How a parent starts (and restarts: the row is reloaded in ``started``) a campaign."""
 
@@ -489,7 +493,6 @@ def campaign_supervisor_spec(
             parent=parent,
             restarts=restarts,
             negotiator_spec=negotiator_spec,
-            tell_team=tell_team,
         )
 
     return ChildSpec(name=campaign_name(campaign_id), start=start, kind=CampaignSupervisor.kind)

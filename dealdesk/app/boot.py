@@ -194,7 +194,7 @@ class System:
             self.root,
             [
                 *mail[:1],  # the roster, which campaigns look influencers up in
-                *campaign_specs(ctx, negotiator_spec(ctx, playbook), tell_team=tell_team),
+                *campaign_specs(ctx, negotiator_spec(ctx, playbook)),
                 # The mailbox settles what may have been sent and reads what came meanwhile.
                 # It starts after the campaigns so every outcome it tells reaches one; what a
                 # crash kept from a negotiation is in the store (an outcome not yet taken, a

@@ -109,8 +109,6 @@ def store_specs(ctx: RuntimeContext) -> list[ChildSpec]:
 def campaign_specs(
     ctx: RuntimeContext,
     negotiators: Callable[[str], ChildSpec] | None = None,
-    *,
-    tell_team: Callable[[str], None] | None = None,
 ) -> list[ChildSpec]:
     """The campaigns (the directory restores the ones that were running); ``negotiators`` is
     how each campaign starts a negotiation's actor (none: negotiations are only persisted)."""
@@ -118,9 +116,7 @@ def campaign_specs(
         return [campaign_directory_spec(ctx)]
 
     def campaign(campaign_id: str) -> ChildSpec:
-        return campaign_supervisor_spec(
-            ctx, campaign_id, negotiator_spec=negotiators, tell_team=tell_team
-        )
+        return campaign_supervisor_spec(ctx, campaign_id, negotiator_spec=negotiators)
 
     return [campaign_directory_spec(ctx, campaign_spec=campaign)]
 

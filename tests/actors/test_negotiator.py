@@ -92,7 +92,7 @@ class World:
                 *store_specs(ctx),
                 notifier_spec(ctx, slack or ListTeam(self.team)),
                 roster_keeper_spec(ctx, roster),
-                *campaign_specs(ctx, negotiators, tell_team=self.team.append),
+                *campaign_specs(ctx, negotiators),
                 mailroom_spec(ctx, BOX, mailbox),
                 scheduler_spec(ctx),
             ],

@@ -161,11 +161,6 @@ def main() -> None:
     )
     team = Path(data_dir) / TEAM
 
-    def tell_team(text: str) -> None:
-        """What boot posts to the team's Slack channel, one line each (one write: kill-safe)."""
-        with team.open("a", encoding="utf-8") as lines:
-            lines.write(" ".join(text.split()) + "\n")
-
     mail = mail_specs(
         ctx,
         endpoints,
@@ -178,7 +173,7 @@ def main() -> None:
     start_children(root, [*store_specs(ctx), notifier_spec(ctx, FileTeam(team))])
     start_children(
         root,
-        [*mail[:1], *campaign_specs(ctx, gated_negotiators(ctx, policy), tell_team=tell_team)],
+        [*mail[:1], *campaign_specs(ctx, gated_negotiators(ctx, policy))],
     )
     directory = ctx.registry.get(CAMPAIGNS)
     assert directory is not None
