@@ -381,9 +381,14 @@ class Negotiator(ModelTurns, BaseActor):
                 self.ctx.settings.gmail_address,
                 self._gmail_thread,
                 team_channel=self.ctx.settings.slack_team_channel,
-                review=self.ctx.settings.review,
+                review=self._review(),
             )
         return self.ops
+
+    def _review(self) -> str:
+        """Which emails wait for review: the campaign's choice, else the team's setting."""
+        chosen = self.negotiation.campaign.review if self.negotiation is not None else None
+        return chosen or self.ctx.settings.review
 
     def _gmail_thread(self, after: Negotiation) -> str | None:
         """The Gmail thread our first email opened (replies go in it); none before it went."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Final, Self
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -192,6 +192,9 @@ class Campaign(BaseModel):
     # Where the influencers are looked up: a tab of the team's roster sheet, "Tab!A1:H500", or
     # another spreadsheet (its id or URL); None: the team's default roster.
     roster: str | None = None
+    # Which of this campaign's emails wait for a person's click in Slack before they go: "off",
+    # "outreach" (first emails) or "all"; None: the team's setting (DEALDESK_REVIEW).
+    review: Literal["off", "outreach", "all"] | None = None
 
     @model_validator(mode="before")
     @classmethod

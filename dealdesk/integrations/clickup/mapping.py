@@ -78,6 +78,13 @@ def _currency(value: object) -> str:
     return _text(value).upper()
 
 
+def _review(value: object) -> str:
+    """A drop-down or text (off, outreach, all), or a checkbox (ticked: every email)."""
+    if isinstance(value, bool):
+        return "all" if value else "off"
+    return _text(value).lower()
+
+
 # campaign term -> how a decoded value lands in the Campaign's input. Deliverables are read after
 # the platform is known, so they are handled in map_task.
 _APPLY: dict[str, Callable[[dict[str, Any], object], None]] = {
@@ -103,6 +110,7 @@ _APPLY: dict[str, Callable[[dict[str, Any], object], None]] = {
     "allow_deliverable_trade": _set("allow_deliverable_trade", terms.parse_bool),
     "product_offer": _set("product_offer", _text),
     "roster": _set("roster", _text),
+    "review": _set("review", _review),
 }
 TERMS: frozenset[str] = frozenset({*_APPLY, "target_deliverables"})
 # A Campaign attribute (first element of a validation error's location) -> the terms feeding it.

@@ -96,6 +96,16 @@ def form_fields() -> list[dict[str, Any]]:
         _field("Allow Deliverable Trade", "checkbox"),
         _field("Product Offer", "text"),
         _field(
+            "Review Drafts",
+            "drop_down",
+            {
+                "default": None,
+                "placeholder": None,
+                "new_drop_down": True,
+                "options": _options(["Off", "Outreach", "All"]),
+            },
+        ),
+        _field(
             "Categories",
             "labels",
             {"options": _options(["Beauty", "Fitness", "Tech"], labels=True)},
