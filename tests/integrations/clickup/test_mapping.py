@@ -395,8 +395,8 @@ def test_any_text_in_the_deliverables_field_reads_or_is_refused_with_a_sentence(
 
 
 @pytest.mark.parametrize(("chosen", "review"), [("Outreach", "outreach"), ("All", "all")])
-def test_a_review_drafts_choice_sets_which_of_the_campaigns_emails_wait_for_review(
-    chosen, review
-):
+def test_a_review_drafts_choice_sets_which_of_the_campaigns_emails_wait_for_review(chosen, review):
     assert map_task(task(GOOD | {"Review Drafts": chosen}), MAPPING).campaign.review == review
-    assert map_task(task(GOOD), MAPPING).campaign.review is None  # unset: the team's setting decides
+    assert (
+        map_task(task(GOOD), MAPPING).campaign.review is None
+    )  # unset: the team's setting decides
