@@ -226,23 +226,30 @@ def roster_rows(creators: list[Creator]) -> list[list[str]]:
     return rows
 
 
+def market_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """The runtime's settings for a market: no retry waits, pacing lifted (the caps are policy,
+    not speed), the mailbox read when the market turns the crank rather than on a timer."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=data_dir,
+        config_dir=ROOT / "config",
+        retry_initial_s=0,
+        retry_jitter_s=0,
+        gmail_daily_cap=10**6,
+        gmail_per_minute=10**6,
+        gmail_quota_units_per_minute=10**9,
+        gmail_poll_s=3600,
+        **overrides,
+    )
+
+
 def negotiate(
     creators: list[Creator], policy: NegotiationPolicy, deadline_s: float
 ) -> dict[str, Any]:
     """One campaign naming every creator, negotiated to rest through the whole runtime; what
     the store persisted (per negotiation) and what each persona saw, and the seconds it took."""
     with tempfile.TemporaryDirectory() as data_dir:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            data_dir=Path(data_dir),
-            config_dir=ROOT / "config",
-            retry_initial_s=0,
-            retry_jitter_s=0,
-            gmail_daily_cap=10**6,
-            gmail_per_minute=10**6,
-            gmail_quota_units_per_minute=10**9,
-            gmail_poll_s=3600,
-        )
+        settings = market_settings(Path(data_dir))
         loop = IoLoop(name="market").start()
         sheets, gmail = FakeSheets(), FakeGmail(cast=False)
         gmail.personas.delay_s = 0

@@ -55,7 +55,7 @@ from dealdesk.runtime.context import RuntimeContext
 from dealdesk.runtime.logging import configure_logging
 from dealdesk.runtime.loop import IoLoop
 from dealdesk.runtime.retry import RetryPolicy
-from dealdesk.runtime.settings import Service, Settings
+from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.anthropic import SANDBOX_ANTHROPIC_KEY, FakeAnthropic
 from dealdesk.sandbox.gmail import FakeGmail
 from dealdesk.sandbox.sheets.example import ROSTER_TAB
@@ -96,16 +96,8 @@ def run(creators: list[market.Creator], *, cache: bool, mistakes: float, seed: i
         deadline_s: float) -> dict[str, Any]:  # fmt: skip
     """One market through the runtime with the sandbox model; the model's audit rows summed."""
     with tempfile.TemporaryDirectory() as data_dir:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            data_dir=Path(data_dir),
-            config_dir=ROOT / "config",
-            retry_initial_s=0,
-            retry_jitter_s=0,
-            gmail_daily_cap=10**6,
-            gmail_per_minute=10**6,
-            gmail_quota_units_per_minute=10**9,
-            gmail_poll_s=3600,
+        settings = market.market_settings(
+            Path(data_dir),
             model="sandbox",
             anthropic_max_concurrency=32,
             anthropic_requests_per_minute=10**6,

@@ -1,6 +1,7 @@
-"""Review before send (DEALDESK_REVIEW=outreach): each outreach waits in the outbox, shown in
-Slack with Send, Edit and Discard; nothing leaves without a click; an edit is checked by the same
-guard as the agent's words; each decision is audited with the reviewer."""
+"""Review before send (DEALDESK_REVIEW=outreach, or a campaign's own choice): each outreach
+waits in the outbox, shown in Slack with Send, Edit and Discard; nothing leaves without a click;
+an edit is checked by the same guard as the agent's words; each decision is audited with the
+reviewer."""
 
 from __future__ import annotations
 
@@ -18,8 +19,14 @@ MAYA_EMAIL = "maya@glowwithmaya.example"
 
 
 @pytest.fixture
-def settings(data_dir):
-    return test_settings(data_dir, slack_allowed_users=BOSS, review="outreach")
+def review():
+    """The team's DEALDESK_REVIEW (a test may override this fixture's value)."""
+    return "outreach"
+
+
+@pytest.fixture
+def settings(data_dir, review):
+    return test_settings(data_dir, slack_allowed_users=BOSS, review=review)
 
 
 @pytest.fixture
@@ -101,3 +108,16 @@ def test_a_discarded_draft_never_leaves_and_a_second_click_is_told(rig):
     assert rig.world.gmail.sent() == []
     assert "Already discarded" in rig.click("review_send", as_first_seen)["text"]
     assert rig.world.eventually(lambda: rig.world.states()[MAYA] == "failed")
+
+
+@pytest.mark.parametrize("review", ["off"])
+def test_a_campaign_that_asks_for_review_holds_its_outreach_with_the_team_setting_off(rig):
+    # The form's Review Drafts field: the campaign's choice wins over the team's setting.
+    rig.world.submit([MAYA], review="outreach")
+    assert rig.slack.wait_until(lambda: any(m.blocks for m in rig.slack.messages))
+    rig.world.mailroom.ask(SendPending(), timeout=10)
+    assert rig.world.gmail.sent() == []  # nothing leaves without a click
+    [message] = [m for m in rig.slack.messages if m.blocks]
+    assert "waiting for review" in texts({"blocks": message.blocks})
+    rig.click("review_send", message)
+    assert rig.world.gmail.wait_until(lambda: len(rig.world.gmail.sent()) == 1)
