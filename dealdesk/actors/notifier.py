@@ -19,10 +19,13 @@ Rules:
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
+
+import pykka
 
 from dealdesk.integrations.slack.errors import classify_slack
 from dealdesk.runtime.actor import BaseActor
@@ -41,8 +44,6 @@ from dealdesk.store.notifications import (
 
 if TYPE_CHECKING:
     import concurrent.futures
-
-    import pykka
 
     from dealdesk.runtime.context import RuntimeContext
 
@@ -188,7 +189,10 @@ class Notifier(BaseActor):
             settled = _Settled(row.key, row.channel, error=exc)
         else:
             settled = _Settled(row.key, row.channel, ts=future.result())
-        self.ctx.registry.tell(NOTIFIER, settled)
+        # To this activation itself, not by name: its answer may come back before the name is
+        # registered (a fast Slack right after start), and must never go to another activation.
+        with contextlib.suppress(pykka.ActorDeadError):
+            self.actor_ref.tell(settled)
 
     def _settle(self, message: _Settled) -> None:
         self._in_flight.pop(message.channel, None)
@@ -233,7 +237,13 @@ class Notifier(BaseActor):
         if self._wake_at is not None and self._wake_at <= at:
             return
         self._wake_at = at
-        self.ctx.loop.call_later(delay, self.ctx.registry.tell, NOTIFIER, PostPending())
+        ref = self.actor_ref
+
+        def tell() -> None:
+            with contextlib.suppress(pykka.ActorDeadError):
+                ref.tell(PostPending())
+
+        self.ctx.loop.call_later(delay, tell)
 
     def state_name(self) -> str:
         return "posting" if self._in_flight else "idle"

@@ -195,3 +195,14 @@ def test_slacks_refusal_is_recorded_and_the_channel_goes_on(rig):
     rig.idle()
     assert rig.row("bad").status == "failed"
     assert rig.row("good").status == "posted"
+
+
+def test_answers_reach_the_notifier_that_asked_even_before_its_name_is_registered(rig):
+    # Slack may answer before the supervisor has registered the new activation's name: the
+    # answer goes to the activation itself, so its channel is never left waiting on it.
+    rig.ref = notifier_spec(rig.ctx, rig.gateway).start(None, 0)  # never registered
+    rig.tell(Notify("one", key="k1"))
+    rig.tell(Notify("two", key="k2"))
+    assert rig.slack.wait_until(lambda: rig.texts() == ["one", "two"])
+    rig.idle()
+    assert rig.waiting() == []
