@@ -405,7 +405,8 @@ def _print_summary(
     console.print()
     console.print(summary_table(snapshot, kinds))
     console.print(
-        "rate: the agreed fee; CPM: rate / average views x 1000; rounds: offers we made;"
+        "rate: the agreed fee; CPM: rate / (average views / 1000 x the package's weight), as the"
+        " agent prices it against the campaign's range; rounds: offers we made;"
         " out / in: emails sent to them / received from them."
     )
     agreed = [s for s in snapshot.standings if s.agreed is not None]

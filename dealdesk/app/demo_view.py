@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dealdesk.domain.negotiation import Negotiation
+from dealdesk.domain.pricing import implied_cpm, package_weight
 from dealdesk.store import OutboxStatus, StoreReader, inbound_query
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class Standing:
     state: str
     views: int | None = None
     agreed: Decimal | None = None
+    cpm: Decimal | None = None  # the agreed fee's CPM as the agent prices it (package-weighted)
     rounds: int = 0
     sent: int = 0
     received: int = 0
@@ -100,7 +102,12 @@ def _standing(record: NegotiationRecord, sent: Counter[str], received: Counter[s
     standing.name = negotiation.influencer.name
     standing.views = negotiation.influencer.average_views
     standing.rounds = negotiation.round
-    standing.agreed = None if negotiation.agreed is None else negotiation.agreed.amount
+    agreed = negotiation.agreed
+    if agreed is not None:
+        standing.agreed = agreed.amount
+        weight = package_weight(agreed.deliverables, negotiation.policy.pricing)
+        if weight > 0 and negotiation.influencer.average_views:
+            standing.cpm = implied_cpm(agreed.amount, negotiation.influencer.average_views, weight)
     return standing
 
 
@@ -143,12 +150,6 @@ def money(amount: Decimal | None, currency: str = "USD") -> str:
         return "-"
     text = f"{amount:,.2f}".removesuffix(".00")
     return f"${text}" if currency == "USD" else f"{text} {currency}"
-
-
-def _cpm(standing: Standing) -> Decimal | None:
-    if standing.agreed is None or not standing.views:
-        return None
-    return (standing.agreed / Decimal(standing.views) * 1000).quantize(Decimal("0.01"))
 
 
 _STATE_STYLE = {
@@ -218,7 +219,7 @@ def summary_table(snapshot: Snapshot, kinds: dict[str, str]) -> Table:
     table.add_column("out", justify="right")
     table.add_column("in", justify="right")
     for s in snapshot.standings:
-        cpm = _cpm(s)
+        cpm = s.cpm
         table.add_row(
             s.name,
             kinds.get(s.email, ""),

@@ -4,6 +4,8 @@ influencers across the personas negotiated to rest, and a summary of each outcom
 from __future__ import annotations
 
 import re
+import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,11 @@ def test_the_demo_negotiates_twelve_influencers_to_rest_and_a_second_run_starts_
     with StoreReader(database) as reader:
         assert len(reader.negotiations()) == 12
         assert all(m.recipient != "" for m in reader.outbox())
+    # Each CPM shown is the one the agent priced the agreement at (the package's weight
+    # counted), as the store recorded it and as `report` shows it.
+    with sqlite3.connect(database) as conn:
+        recorded = sorted(Decimal(cpm) for (cpm,) in conn.execute("SELECT cpm FROM agreements"))
+    assert sorted(Decimal(row[3].lstrip("$")) for row in agreed) == recorded
 
     # A second run, on a new directory, starts clean: one campaign, its own negotiations.
     second = tmp_path / "again"
