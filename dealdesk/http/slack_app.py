@@ -46,6 +46,9 @@ def build_slack_app(client: AsyncWebClient, signing_secret: str, ask: Ask) -> As
     """The bolt app with the console's commands and buttons (its client: the bot's); ``ask``
     hands a request to the Console and answers what to show (never raises)."""
     app = AsyncApp(
+        # Named: without a name bolt takes its caller's file from inspect.stack(), which resolves
+        # the path of every loaded module (seconds of start-up on a loaded machine).
+        name="dealdesk",
         client=client,
         signing_secret=signing_secret,
         process_before_response=False,
