@@ -1,18 +1,27 @@
-"""One CampaignSupervisor per campaign (``campaign:{id}``): the owner of its row, its
-negotiations and its CPM tracker. Started from the campaign's id alone, every activation (a
-restart too) loads them from the store in ``started``.
+"""One CampaignSupervisor per campaign: the owner of the campaign's row and its negotiations.
 
-- :class:`OpenCampaign` persists a new campaign (row + audit, one transaction) and creates its
-  negotiations; opening it again only creates any that are missing.
-- :class:`UpdateCampaign`: added influencers get negotiations; other changed terms and removed
-  influencers are recorded as unapplied, never applied to live negotiations.
-- :class:`AddInfluencers` persists one negotiation per influencer in state ``new``, exactly once
-  (the domain's deterministic id; the store refuses a second row: ``VersionConflict``).
-- :class:`PauseCampaign` moves every negotiation the state table lets pause to ``paused``.
+Registered as ``campaign:{id}`` (single activation: the registry and its parent's ``StartChild``
+return the live one), started by the :class:`~dealdesk.actors.campaign_directory.CampaignDirectory`
+from the campaign's id alone: every activation, a restart included, loads the campaign and its
+negotiations from the store in ``started`` (the ``ChildSpec`` contract), so nothing is carried
+over in a closure.
+
+- :class:`OpenCampaign` persists a new campaign (row + ``campaign_start`` audit, one transaction)
+  and creates its negotiations; opening it again only creates any that are missing.
+- :class:`UpdateCampaign` compares the submission with the campaign it holds
+  (:func:`~dealdesk.domain.changes.campaign_changes`): added influencers get negotiations; every
+  other changed term, and removed influencers, are recorded in the row as unapplied and never
+  applied to live negotiations.
+- :class:`AddInfluencers` persists one negotiation per influencer in state ``new`` (the row and
+  its audit entry in one transaction), exactly once: the id is the domain's
+  :func:`~dealdesk.domain.identity.negotiation_id`, and the store refuses a second row under it
+  (``VersionConflict``), so replays and racing duplicates change nothing.
+- :class:`PauseCampaign` moves every negotiation the state table lets pause to ``paused``
+  (remembering the state it left, with the same version check) and marks the campaign paused.
 
 Negotiators are virtual children (``negotiator_spec``: id -> ChildSpec), activated on demand;
-new ones open a few at a time (``campaign_admission``). Writes wait for their commit; reads use
-this thread's read-only connection.
+new ones open a few at a time (``campaign_admission``). Runs on its own thread; writes wait for
+their commit with the store's timeout, reads use this thread's read-only connection.
 """
 
 from __future__ import annotations
@@ -156,12 +165,12 @@ class CampaignSupervisor(VirtualSupervisor):
                 return self.pause(reason)
             case EmailSent() | EmailFailed() | ReplyArrived() | ReminderFired() | HumanDecision():
                 return self._to_negotiation(message.negotiation_id, message)
-            case NegotiationMoved(negotiation_id=nid, state=state, resting=resting):
+            case NegotiationMoved(negotiation_id=nid, state=state):
                 self.negotiations[nid] = State(state)
                 if State(state) in TERMINAL_STATES:
                     self.passivate(negotiation_name(nid))  # no work left: free its thread
                 else:
-                    self.touch(negotiation_name(nid), resting=resting or None)
+                    self.touch(negotiation_name(nid))
                 self.admission.moved(nid, State(state))
                 self._admit()
                 return self._maybe_completed()
@@ -401,16 +410,9 @@ class CampaignSupervisor(VirtualSupervisor):
         if self.negotiator_spec is not None and state not in TERMINAL_STATES:
             self.activate(self.negotiator_spec(nid), wake=wake)
 
-    def room_free(self) -> None:
-        super().room_free()
-        self._admit()
-
     def _admit(self) -> None:
-        """Open the new negotiations the admission lets in now, while a live slot is free."""
-        if self.negotiator_spec is None or not self.admission.waiting:
-            return
-        if not self.has_room():
-            self.wait_for_room()
+        """Open the new negotiations the admission lets in now."""
+        if self.negotiator_spec is None:
             return
         for opening in self.admission.admit(
             still_new=lambda nid: self.negotiations.get(nid) is State.NEW,
@@ -419,9 +421,6 @@ class CampaignSupervisor(VirtualSupervisor):
             ),
         ):
             self._activate(opening.nid, State.NEW, Wake(fresh=opening.fresh))
-            if not self.has_room():
-                self.wait_for_room()
-                break
 
     @property
     def live_count(self) -> int:

@@ -349,10 +349,8 @@ class Negotiator(ModelTurns, BaseActor):
             self.row, state=after.state.value, version=self.row.version + 1, data=save.data
         )
         self._carry_out(after, decision)
-        # Resting: no email of this step on its way (nothing of ours to hear of, only the world).
-        resting = not any(isinstance(e, SendEmail) for e in decision.effects)
-        if after.state is not before.state or resting:
-            self._tell_supervisor(NegotiationMoved(self.nid, after.state.value, resting=resting))
+        if after.state is not before.state:
+            self._tell_supervisor(NegotiationMoved(self.nid, after.state.value))
         return after.state.value
 
     def _repriced(self, before: Negotiation) -> dict[str, str]:

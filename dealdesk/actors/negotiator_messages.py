@@ -36,10 +36,7 @@ class CampaignCpm:
 
 @dataclass(frozen=True)
 class NegotiationMoved:
-    """Event for the campaign supervisor: a negotiation's committed state is now ``state``;
-    ``resting``: its last step sent nothing, so it waits for the world alone (told even when the
-    state did not change)."""
+    """Event for the campaign supervisor: a negotiation's committed state is now ``state``."""
 
     negotiation_id: str
     state: str
-    resting: bool = False

@@ -26,11 +26,7 @@ if TYPE_CHECKING:
 
     from dealdesk.runtime.context import RuntimeContext
 
-__all__ = ["ACTIVATIONS", "BUSY_GRACE_S", "Activations", "Eviction"]
-
-# A live activation busy for this long without a use (its email held by a person, say) no
-# longer keeps a new one waiting for room: it may be passivated like a resting one.
-BUSY_GRACE_S = 30.0
+__all__ = ["ACTIVATIONS", "Activations", "Eviction"]
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,6 @@ class Activations:
         self._by_owner: dict[str, OrderedDict[str, None]] = {}  # each owner's, LRU first
         self.peak = 0
         self.evictions = 0
-        self._waiters: dict[str, Callable[[], None]] = {}  # owner -> how to tell it of room
 
     @classmethod
     def for_context(cls, ctx: RuntimeContext) -> Activations:
@@ -97,8 +92,7 @@ class Activations:
                         if over <= 0:
                             break
                         live = self._live[other]
-                        idle = live.resting or entry.used_at - live.used_at >= BUSY_GRACE_S
-                        if other == name or live.evicting or (only_resting and not idle):
+                        if other == name or live.evicting or (only_resting and not live.resting):
                             continue
                         live.evicting = True
                         self._evicting += 1
@@ -106,41 +100,7 @@ class Activations:
                         over -= 1
             self.evictions += len(chosen)
             self.peak = max(self.peak, len(self._live) - self._evicting)
-        if resting:
-            self._wake_waiters()
-        return chosen
-
-    def room_for_busy(self) -> bool:
-        """Whether a new activation that will be busy (it will send, then wait for the news)
-        can start without passivating another busy one: the cap is not reached, or some live
-        one rests (or has been busy past :data:`BUSY_GRACE_S`)."""
-        with self._lock:
-            return self._room(self._monotonic())
-
-    def _room(self, now: float) -> bool:
-        if len(self._live) - self._evicting < self.cap:
-            return True
-        return any(
-            not live.evicting and (live.resting or now - live.used_at >= BUSY_GRACE_S)
-            for live in self._live.values()
-        )
-
-    def wait_for_room(self, owner: str, wake: Callable[[], None]) -> None:
-        """Call ``wake`` (once) when an activation next rests or goes — at once if there is
-        room already (it may have come since the owner looked: no wake-up is ever lost)."""
-        with self._lock:
-            room = self._room(self._monotonic())
-            if not room:
-                self._waiters[owner] = wake
-        if room:
-            wake()
-
-    def _wake_waiters(self) -> None:
-        with self._lock:
-            waiters = list(self._waiters.values())
-            self._waiters.clear()
-        for wake in waiters:
-            wake()
+            return chosen
 
     def _forget(self, name: str, entry: _Live) -> None:
         if entry.evicting:
@@ -163,7 +123,6 @@ class Activations:
             entry = self._live.pop(name, None)
             if entry is not None:
                 self._forget(name, entry)
-        self._wake_waiters()
 
     def idle(self, owner: str, idle_s: float) -> list[str]:
         """``owner``'s activations unused for ``idle_s`` seconds or more, oldest first."""

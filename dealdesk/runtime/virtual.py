@@ -18,13 +18,12 @@ never lost.
 from __future__ import annotations
 
 import contextlib
-from collections import Counter, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pykka
 
-from dealdesk.runtime.activations import ACTIVATIONS, BUSY_GRACE_S
+from dealdesk.runtime.activations import ACTIVATIONS
 from dealdesk.runtime.actor import ChildFailed
 from dealdesk.runtime.supervision import Supervisor
 
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.runtime.supervision import ChildSpec
 
-__all__ = ["Passivate", "PassivateIdle", "RoomFree", "VirtualSupervisor", "Wake"]
+__all__ = ["Passivate", "PassivateIdle", "VirtualSupervisor", "Wake"]
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,6 @@ class PassivateIdle:
     """To a supervisor: passivate every child idle for the idle timeout."""
 
 
-@dataclass(frozen=True)
-class RoomFree:
-    """To a supervisor: an activation rests or went; deliveries it held back may go now."""
-
-
 class VirtualSupervisor(Supervisor):
     """A supervisor whose children are virtual; subclasses route with :meth:`deliver`."""
 
@@ -77,21 +71,12 @@ class VirtualSupervisor(Supervisor):
         self.idle_timer = False
         self.activated = 0
         self.passivated = 0
-        # Deliveries held back until a live slot frees (see deliver), in order, and their
-        # children's names (a later delivery to one of them waits behind them).
-        self.held: deque[tuple[ChildSpec, object, bool | None]] = deque()
-        self.held_names: Counter[str] = Counter()
-        self.waiting_for_room = False
 
     def handle(self, message: Any) -> Any:
         match message:
             case Passivate(name=name):
                 if self.activations.evicting(name):  # not used again since it was chosen
                     self.passivate(name)
-                return None
-            case RoomFree():
-                self.waiting_for_room = False
-                self.room_free()
                 return None
             case PassivateIdle():
                 self.idle_timer = False
@@ -147,56 +132,13 @@ class VirtualSupervisor(Supervisor):
 
     def deliver(self, spec: ChildSpec, message: object, *, resting: bool | None = False) -> None:
         """``message`` to ``spec``'s child, activating it first when it is passivated (see
-        :meth:`activate` for ``resting``). A passivated child that would be busy waits while
-        every live slot is busy: starting it would passivate one whose news is on its way, to be
-        activated again for it. Held deliveries go in order when a slot frees (``RoomFree``)."""
-        if self.live(spec.name) is None and (
-            spec.name in self.held_names or (not resting and not self.has_room())
-        ):
-            self.held.append((spec, message, resting))
-            self.held_names[spec.name] += 1
-            self.wait_for_room()
-            return
+        :meth:`activate` for ``resting``)."""
         self.activate(spec, resting=resting).tell(message)
 
-    def has_room(self) -> bool:
-        """Whether a child that will be busy may start now without displacing a busy one."""
-        return self.activations.room_for_busy()
-
-    def room_free(self) -> None:
-        """A live slot may be free: deliver what was held back, oldest first, while there is
-        room (a subclass may start other held work too)."""
-        while self.held:
-            spec, message, resting = self.held[0]
-            if self.live(spec.name) is None and not resting and not self.has_room():
-                self.wait_for_room()
-                return
-            self.held.popleft()
-            self.held_names[spec.name] -= 1
-            if not self.held_names[spec.name]:
-                del self.held_names[spec.name]
-            self.activate(spec, resting=resting).tell(message)
-
-    def wait_for_room(self) -> None:
-        """Be told ``RoomFree`` when an activation next rests or goes, or after the grace a
-        busy one has (a person may be holding its email)."""
-        if self.waiting_for_room:
-            return
-        self.waiting_for_room = True
-        ref = self.actor_ref
-
-        def tell() -> None:
-            with contextlib.suppress(pykka.ActorDeadError):
-                ref.tell(RoomFree())
-
-        self.activations.wait_for_room(self.actor_id, tell)
-        self.ctx.loop.call_later(BUSY_GRACE_S, tell)
-
-    def touch(self, name: str, *, resting: bool | None = None) -> None:
-        """A live child did something (told us of it): it is recently used (``resting``: see
-        :meth:`activate`)."""
+    def touch(self, name: str) -> None:
+        """A live child did something (told us of it): it is recently used."""
         if self.live(name) is not None:
-            self._used(name, resting)
+            self._used(name, None)
             self._arm_idle_timer()
 
     def _used(self, name: str, resting: bool | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dealdesk.runtime.activations import BUSY_GRACE_S, Activations, Eviction
+from dealdesk.runtime.activations import Activations, Eviction
 from dealdesk.runtime.clock import ManualClock
 
 
@@ -87,35 +87,3 @@ def test_over_the_cap_resting_activations_go_before_busy_ones(
     assert table.touch("d", "n5") == [Eviction("a", "n1")]
     table.touch("a", "n2", resting=True)
     assert table.touch("e", "n6") == [Eviction("a", "n2")]  # n4 is older, but busy
-
-
-def test_room_for_a_busy_activation_and_the_owners_waiting_for_it_are_woken_once(
-    table: Activations, clock: ManualClock
-) -> None:
-    woken: list[str] = []
-    for name in ("n1", "n2", "n3"):
-        table.touch("a", name, resting=False)  # each sent an email and waits for its news
-    assert not table.room_for_busy()  # a new busy one would displace one of them
-    table.wait_for_room("b", lambda: woken.append("b"))
-    table.wait_for_room("c", lambda: woken.append("c"))
-    assert woken == []
-    table.touch("a", "n2", resting=True)  # n2 heard its email went: it rests now
-    assert sorted(woken) == ["b", "c"]
-    assert table.room_for_busy()
-    table.wait_for_room("b", lambda: woken.append("b again"))  # room already: woken at once
-    assert woken[-1] == "b again"
-
-
-def test_an_activation_busy_past_the_grace_makes_room_and_one_that_goes_wakes_the_waiters(
-    table: Activations, clock: ManualClock
-) -> None:
-    woken: list[str] = []
-    for name in ("n1", "n2", "n3"):
-        table.touch("a", name, resting=False)
-    table.wait_for_room("b", lambda: woken.append("b"))
-    table.gone("n1")
-    assert woken == ["b"]
-    table.touch("a", "n4", resting=False)
-    assert not table.room_for_busy()
-    clock.advance(BUSY_GRACE_S)  # a person has held their emails this long
-    assert table.room_for_busy()
