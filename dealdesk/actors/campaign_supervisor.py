@@ -394,9 +394,7 @@ class CampaignSupervisor(VirtualSupervisor):
         no negotiator to start it is not lost: a reply stays ``routed`` in the store, an outcome
         is in the outbox and the audit trail, for the negotiation to read when it activates."""
         if nid in self.negotiations and self.negotiator_spec is not None:
-            # Once it has taken the news of its email, it waits for the world alone.
-            resting = isinstance(message, (EmailSent, EmailFailed))
-            self.deliver(self.negotiator_spec(nid), message, resting=resting)
+            self.deliver(self.negotiator_spec(nid), message)
             if self.negotiations[nid] in TERMINAL_STATES:
                 # A late event on an ended negotiation: recorded and ignored, then it rests again.
                 self.passivate(negotiation_name(nid))

@@ -3,10 +3,8 @@
 An owner (a campaign's supervisor) activates its children on demand and passivates them when they
 are idle; the process as a whole keeps at most ``cap`` of them live. ``ctx[ACTIVATIONS]`` is the
 one table every owner shares: :meth:`Activations.touch` records a use and answers which live
-activations must go to make room (resting ones first — those whose owner said they wait for
-nothing of ours, so passivating them costs no second activation for news already on its way —
-then least recently used first, never the one just used), each with the owner that must passivate
-it; an activation stays counted until its owner says it is gone
+activations must go to make room (least recently used first, never the one just used), each with
+the owner that must passivate it; an activation stays counted until its owner says it is gone
 (:meth:`Activations.gone`), so evictions in flight are not chosen twice nor forgotten.
 
 Thread-safe: owners run on their own threads. Time is the context's monotonic clock.
@@ -42,7 +40,6 @@ class _Live:
     owner: str
     used_at: float
     evicting: bool = False
-    resting: bool = False  # waits for nothing of ours (only for the world: a reply, a reminder)
 
 
 class Activations:
@@ -62,11 +59,10 @@ class Activations:
     def for_context(cls, ctx: RuntimeContext) -> Activations:
         return cls(ctx.settings.max_live_negotiators, ctx.clock.monotonic)
 
-    def touch(self, owner: str, name: str, *, resting: bool | None = None) -> list[Eviction]:
-        """``name`` (of ``owner``) is live and was used now (``resting``: whether it now waits
-        for nothing of ours; None: as it was); the activations to passivate: resting ones
-        first, then any; of each, ``owner``'s own least recently used first (it passivates them
-        at once, so the count of threads never overshoots), then the process's."""
+    def touch(self, owner: str, name: str) -> list[Eviction]:
+        """``name`` (of ``owner``) is live and was used now; the activations to passivate:
+        ``owner``'s own least recently used first (it passivates them at once, so the count
+        of threads never overshoots), then the process's."""
         with self._lock:
             entry = self._live.pop(name, None)
             if entry is not None and entry.owner != owner:
@@ -78,26 +74,23 @@ class Activations:
                 entry.evicting = False
                 self._evicting -= 1
             entry.used_at = self._monotonic()
-            if resting is not None:
-                entry.resting = resting
             self._live[name] = entry
             mine = self._by_owner.setdefault(owner, OrderedDict())
             mine[name] = None
             mine.move_to_end(name)
             over = len(self._live) - self.cap - self._evicting
             chosen: list[Eviction] = []
-            for only_resting in (True, False) if over > 0 else ():
-                for candidates in (mine, self._live):
-                    for other in candidates:
-                        if over <= 0:
-                            break
-                        live = self._live[other]
-                        if other == name or live.evicting or (only_resting and not live.resting):
-                            continue
-                        live.evicting = True
-                        self._evicting += 1
-                        chosen.append(Eviction(live.owner, other))
-                        over -= 1
+            for candidates in (mine, self._live):
+                for other in candidates:
+                    if over <= 0:
+                        break
+                    live = self._live[other]
+                    if other == name or live.evicting:
+                        continue
+                    live.evicting = True
+                    self._evicting += 1
+                    chosen.append(Eviction(live.owner, other))
+                    over -= 1
             self.evictions += len(chosen)
             self.peak = max(self.peak, len(self._live) - self._evicting)
             return chosen

@@ -106,15 +106,11 @@ class VirtualSupervisor(Supervisor):
         child = self.children.get(name)
         return child.ref if child is not None and child.ref.is_alive() else None
 
-    def activate(
-        self, spec: ChildSpec, *, wake: Wake | None = None, resting: bool | None = False
-    ) -> pykka.ActorRef[Any]:
+    def activate(self, spec: ChildSpec, *, wake: Wake | None = None) -> pykka.ActorRef[Any]:
         """The live activation of ``spec``'s child, started (and woken with ``wake``) if it was
-        not live; ``resting``: whether, once it has taken what it is told, it waits for
-        nothing of ours (None: as it was)."""
+        not live."""
         ref = self.live(spec.name)
-        # Room is made (resting, then least recently used passivated) before it starts.
-        self._used(spec.name, resting)
+        self._used(spec.name)  # room is made (least recently used passivated) before it starts
         if ref is None:
             try:
                 ref = self.start_child(spec)
@@ -130,19 +126,18 @@ class VirtualSupervisor(Supervisor):
         """The first word to a new activation (a subclass may tell it what it must know first)."""
         ref.tell(wake)
 
-    def deliver(self, spec: ChildSpec, message: object, *, resting: bool | None = False) -> None:
-        """``message`` to ``spec``'s child, activating it first when it is passivated (see
-        :meth:`activate` for ``resting``)."""
-        self.activate(spec, resting=resting).tell(message)
+    def deliver(self, spec: ChildSpec, message: object) -> None:
+        """``message`` to ``spec``'s child, activating it first when it is passivated."""
+        self.activate(spec).tell(message)
 
     def touch(self, name: str) -> None:
         """A live child did something (told us of it): it is recently used."""
         if self.live(name) is not None:
-            self._used(name, None)
+            self._used(name)
             self._arm_idle_timer()
 
-    def _used(self, name: str, resting: bool | None) -> None:
-        for eviction in self.activations.touch(self.actor_id, name, resting=resting):
+    def _used(self, name: str) -> None:
+        for eviction in self.activations.touch(self.actor_id, name):
             if eviction.owner == self.actor_id:
                 self.passivate(eviction.name)
             elif not self.ctx.registry.tell(eviction.owner, Passivate(eviction.name)):

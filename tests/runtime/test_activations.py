@@ -71,19 +71,3 @@ def test_over_the_cap_an_owner_gives_up_its_own_least_recently_used_first(
     table.gone("mine-old")
     # An owner with nothing else live makes room from the process's oldest.
     assert table.touch("c", "first") == [Eviction("b", "theirs")]
-
-
-def test_over_the_cap_resting_activations_go_before_busy_ones(
-    table: Activations, clock: ManualClock
-) -> None:
-    # n1 and n2 wait for news of an email on its way; n3 has taken its news and waits for the
-    # world alone: it goes first though it was used last, then the least recently used busy one.
-    for name in ("n1", "n2"):
-        table.touch("a", name, resting=False)
-        clock.advance(1)
-    table.touch("b", "n3", resting=True)
-    table.touch("b", "n3")  # a use that says nothing of resting keeps it resting
-    assert table.touch("c", "n4") == [Eviction("b", "n3")]
-    assert table.touch("d", "n5") == [Eviction("a", "n1")]
-    table.touch("a", "n2", resting=True)
-    assert table.touch("e", "n6") == [Eviction("a", "n2")]  # n4 is older, but busy
