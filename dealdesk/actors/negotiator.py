@@ -144,6 +144,11 @@ class Negotiator(ModelTurns, BaseActor):
             self.step(OutreachRequested())
         if fresh or self.model_waiting():  # the model's answer is out: the rest after it
             return
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        """Take up what the store keeps for this negotiation, in order, until the model's answer
+        is awaited (then again once it has come: :meth:`model_answered`)."""
         # Outcomes of our emails it has not taken (the process died before it could), in order.
         for email in self.store.reader().run(unheard_outcomes_query(negotiation_id=self.nid)):
             if self.model_waiting():

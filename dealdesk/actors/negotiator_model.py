@@ -150,6 +150,7 @@ class ModelTurns:
         def handle(self, message: Any) -> Any: ...
         def step(self, event: Event, *, consumed: StoreOp[Any] | None = None) -> str | None: ...
         def _step_ops(self) -> StepOps: ...
+        def catch_up(self) -> None: ...
 
     def _turns(self) -> _Turns:
         if self._model is None:
@@ -243,6 +244,10 @@ class ModelTurns:
                 self.log.warning("model_answer_mismatched", token=message.token)
         while turns.deferred and turns.waiting is None:
             self.handle(turns.deferred.pop(0))
+        if turns.waiting is None:
+            # What the store kept while the answer was out (a second reply, taken up by a
+            # wake that stopped at the first), whether or not a message for it is still coming.
+            self.catch_up()
         return outcome
 
     def _read(self, answer: ModelRead, waiting: _Reading) -> str | None:
