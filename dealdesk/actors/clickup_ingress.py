@@ -21,7 +21,6 @@ actor or loop forever.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -151,7 +150,7 @@ class ClickUpIngress(BaseActor):
             rows = self.store.reader().unprocessed_deliveries(limit=100_000)
         except StoreError as exc:  # not migrated or not there yet: the writer is still opening
             self.log.warning("clickup_replay_deferred", error=str(exc)[:300])
-            self.ctx.loop.call_later(1.0, self._tell_self, ReplayUnprocessed())
+            self.tell_self_later(self.ctx.loop, 1.0, ReplayUnprocessed())
             return 0
         stored = [row for row in rows if row.source == SOURCE]
         self.log.info("clickup_replay", deliveries=len(stored))
@@ -220,16 +219,9 @@ class ClickUpIngress(BaseActor):
                 )
             )
         self.stats.waiting_retry += 1
-        self.ctx.loop.call_later(
-            delays[min(attempt, len(delays)) - 1],
-            self._tell_self,
-            RetryDelivery(delivery, attempt + 1),
-        )
-
-    def _tell_self(self, message: object) -> None:
         # Stopped meanwhile: the delivery is still unprocessed and will be replayed.
-        with contextlib.suppress(pykka.ActorDeadError):
-            self.actor_ref.tell(message)
+        delay = delays[min(attempt, len(delays)) - 1]
+        self.tell_self_later(self.ctx.loop, delay, RetryDelivery(delivery, attempt + 1))
 
     # -- what each event does -------------------------------------------------------------------
 

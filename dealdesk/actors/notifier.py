@@ -237,13 +237,7 @@ class Notifier(BaseActor):
         if self._wake_at is not None and self._wake_at <= at:
             return
         self._wake_at = at
-        ref = self.actor_ref
-
-        def tell() -> None:
-            with contextlib.suppress(pykka.ActorDeadError):
-                ref.tell(PostPending())
-
-        self.ctx.loop.call_later(delay, tell)
+        self.tell_self_later(self.ctx.loop, delay, PostPending())
 
     def state_name(self) -> str:
         return "posting" if self._in_flight else "idle"

@@ -16,12 +16,9 @@ once.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-
-import pykka
 
 from dealdesk.domain.events import ReminderDue, ReminderKind
 from dealdesk.runtime.actor import BaseActor
@@ -30,6 +27,8 @@ from dealdesk.runtime.supervision import ChildSpec
 from dealdesk.store import STORE, due_reminders_query, next_reminder_query, parse_iso
 
 if TYPE_CHECKING:
+    import pykka
+
     from dealdesk.runtime.context import RuntimeContext
 
 __all__ = [
@@ -138,12 +137,7 @@ class Scheduler(BaseActor):
             return
         self.wake_at = at
         delay = max(0.0, (at - self.ctx.clock.now()).total_seconds())
-
-        def tell() -> None:
-            with contextlib.suppress(pykka.ActorDeadError):
-                self.actor_ref.tell(FireDue())
-
-        self.ctx.loop.call_later(delay, tell)
+        self.tell_self_later(self.ctx.loop, delay, FireDue())
 
     def state_name(self) -> str:
         return "waiting" if self.wake_at is not None else "idle"

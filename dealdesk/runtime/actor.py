@@ -17,6 +17,7 @@ Mailboxes (their depth, what a crashed actor leaves queued) are read through
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -30,6 +31,7 @@ from dealdesk.runtime.mailbox import drain, fail_waiting, queued
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from dealdesk.runtime.loop import IoLoop
     from dealdesk.runtime.mailbox import Envelope
 
 __all__ = ["BaseActor", "ChildFailed", "DumpState"]
@@ -103,6 +105,18 @@ class BaseActor(pykka.ThreadingActor):
     def handle(self, message: Any) -> Any:
         """Dispatch one message; subclasses ``match`` on type and end with ``self.unhandled``."""
         return self.unhandled(message)
+
+    def tell_self_later(self, loop: IoLoop, delay: float, message: object) -> None:
+        """``message`` to this activation after ``delay`` seconds (a timer on ``loop``); dropped
+        if it has stopped by then — never sent by name, so never to a later activation, nor lost
+        for being sent before the name was registered."""
+        ref = self.actor_ref
+
+        def tell() -> None:
+            with contextlib.suppress(pykka.ActorDeadError):
+                ref.tell(message)
+
+        loop.call_later(delay, tell)
 
     def unhandled(self, message: object) -> None:
         self.log.warning("unknown_message", message_type=type(message).__name__)

@@ -17,17 +17,16 @@ never lost.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-import pykka
 
 from dealdesk.runtime.activations import ACTIVATIONS
 from dealdesk.runtime.actor import ChildFailed
 from dealdesk.runtime.supervision import Supervisor
 
 if TYPE_CHECKING:
+    import pykka
+
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.runtime.supervision import ChildSpec
 
@@ -156,13 +155,7 @@ class VirtualSupervisor(Supervisor):
         if self.idle_timer or not self.children:
             return
         self.idle_timer = True
-        ref = self.actor_ref
-
-        def tell() -> None:
-            with contextlib.suppress(pykka.ActorDeadError):
-                ref.tell(PassivateIdle())
-
-        self.ctx.loop.call_later(self.idle_s, tell)
+        self.tell_self_later(self.ctx.loop, self.idle_s, PassivateIdle())
 
     def on_stop(self) -> None:
         names = list(self.children)
