@@ -25,6 +25,7 @@ from dealdesk.runtime.registry import ROOT
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service, Settings
 from dealdesk.runtime.supervision import StartChild, Supervisor
+from dealdesk.sandbox.anthropic import FakeAnthropic
 from dealdesk.sandbox.sheets.fake import FakeSheets
 from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 from dealdesk.store.schema import prepare_database
@@ -115,6 +116,15 @@ def writer(ctx: RuntimeContext) -> Iterator[pykka.ActorRef[Any]]:
 def fake_slack(io_loop: IoLoop) -> Iterator[FakeSlack]:
     """The sandbox Slack, stand-alone on the test's loop thread."""
     fake = FakeSlack()
+    io_loop.run(fake.start(), timeout=5)
+    yield fake
+    io_loop.run(fake.stop(), timeout=5)
+
+
+@pytest.fixture
+def fake_anthropic(io_loop: IoLoop) -> Iterator[FakeAnthropic]:
+    """The sandbox Anthropic Messages API, stand-alone on the test's loop thread."""
+    fake = FakeAnthropic()
     io_loop.run(fake.start(), timeout=5)
     yield fake
     io_loop.run(fake.stop(), timeout=5)

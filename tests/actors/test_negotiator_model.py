@@ -22,7 +22,7 @@ from dealdesk.integrations.endpoints import Endpoint
 from dealdesk.runtime.registry import ERROR_REPORTER
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
-from dealdesk.sandbox.anthropic import SANDBOX_ANTHROPIC_KEY, FakeAnthropic, error_fault
+from dealdesk.sandbox.anthropic import SANDBOX_ANTHROPIC_KEY, error_fault
 from dealdesk.store import STORE, InboundStatus, inbound_query, stored_campaign
 from tests.actors.test_negotiator import World
 from tests.actors.test_negotiator import (
@@ -40,11 +40,8 @@ MAYA = "maya@glowwithmaya.example"
 
 
 @pytest.fixture
-def fake_model(io_loop):
-    fake = FakeAnthropic()
-    io_loop.run(fake.start(), timeout=5)
-    yield fake
-    io_loop.run(fake.stop(), timeout=5)
+def fake_model(fake_anthropic):
+    return fake_anthropic
 
 
 def put_model(ctx, fake, *, template_fallback=True):

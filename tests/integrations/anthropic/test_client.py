@@ -44,11 +44,8 @@ class Waits:
 
 
 @pytest.fixture
-def fake(io_loop: IoLoop) -> Iterator[FakeAnthropic]:
-    made = FakeAnthropic()
-    io_loop.run(made.start(), timeout=5)
-    yield made
-    io_loop.run(made.stop(), timeout=5)
+def fake(fake_anthropic: FakeAnthropic) -> FakeAnthropic:
+    return fake_anthropic
 
 
 @pytest.fixture
