@@ -126,12 +126,14 @@ class Receiver:
         known = room.store.reader().run(inbound_known_query(ids)) if ids else set()
         ops: list[StoreOp[Any]] = []
         routed: list[RecordInbound] = []
-        for gmail_id in ids:
-            if gmail_id in known:
-                continue
-            before = room.gmail.units
-            email = parse_message(room.gmail.get(gmail_id, "full"))
+        new = [gmail_id for gmail_id in ids if gmail_id not in known]
+        before = room.gmail.units
+        try:
+            fetched = room.gmail.get_many(new, "full") if new else {}
+        finally:
             room.pacer.spent(room.ctx.clock.now(), room.gmail.units - before)
+        for gmail_id in new:
+            email = parse_message(fetched.get(gmail_id) or {"id": gmail_id})
             record = self._classify(email)
             ops.append(record)
             if record.kind is not InboundKind.OURS:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
 __all__ = ["FakeServer", "Fault", "RecordedRequest"]
 
@@ -119,10 +119,12 @@ class FakeServer:
         with self._cond:
             self._faults.clear()
 
-    def _take_fault(self, operation: str) -> Fault | None:
+    def _take_fault(self, operation: str, *, exact: bool = False) -> Fault | None:
+        """The next fault for ``operation`` (and for "*" too, unless ``exact``: a call inside a
+        batch, whose batch request already met the faults for any operation)."""
         with self._cond:
             for fault in self._faults:
-                if fault.operation in ("*", operation):
+                if fault.operation == operation or (not exact and fault.operation == "*"):
                     fault.times -= 1
                     if fault.times <= 0:
                         self._faults.remove(fault)
@@ -175,15 +177,25 @@ class FakeServer:
         if fault is None:
             response: web.StreamResponse = await handler(request)
             return response
-        handled: web.StreamResponse | None = None
-        if fault.apply_first:
-            handled = await handler(request)
-        if fault.delay_s:
-            await self._pause(fault.delay_s)
-        if fault.disconnect or (self._stopping is not None and self._stopping.is_set()):
+        answer = await self.faulted(fault, lambda: handler(request))
+        if answer is None:
             if request.transport is not None:
                 request.transport.close()
             return web.Response(status=500)
+        return answer
+
+    async def faulted(
+        self, fault: Fault, handle: Callable[[], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse | None:
+        """The answer ``fault`` makes of a request ``handle`` would answer; None: the connection
+        is dropped."""
+        handled: web.StreamResponse | None = None
+        if fault.apply_first:
+            handled = await handle()
+        if fault.delay_s:
+            await self._pause(fault.delay_s)
+        if fault.disconnect or (self._stopping is not None and self._stopping.is_set()):
+            return None
         if fault.status:
             payload = fault.body if fault.body is not None else {"error": "injected fault"}
             text = payload if isinstance(payload, str) else json.dumps(payload)
@@ -194,5 +206,5 @@ class FakeServer:
                 content_type="application/json",
             )
         if handled is None:
-            handled = await handler(request)
+            handled = await handle()
         return handled

@@ -121,7 +121,9 @@ def test_a_read_that_fails_midway_records_nothing_and_the_next_read_records_each
     mid, _ = our_email(rig)
     first = rig.gmail.inbound(MAYA, "Re: Collaboration", "one", in_reply_to=mid)
     second = rig.gmail.inbound(MAYA, "Re: Collaboration", "two", in_reply_to=mid)
-    rig.gmail.inject(Fault(operation="messages.get", status=503, times=3))  # one get, all tries
+    # The two are fetched in one batch: both fail twice, then the first fails its last try
+    # while the second is fetched: the read fails midway.
+    rig.gmail.inject(Fault(operation="messages.get", status=503, times=5))
     with pytest.raises(UpstreamError, match=r"503"):
         rig.poll()
     assert received(rig, status=InboundStatus.ROUTED) == []

@@ -19,13 +19,15 @@ by that persona (:attr:`FakeGmail.personas`) on the loop, after its delay.
 from __future__ import annotations
 
 import json
+import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
+from multidict import CIMultiDict, MultiDict
 
-from dealdesk.sandbox.base import FakeServer
-from dealdesk.sandbox.gmail import letters, mime, resources
+from dealdesk.sandbox.base import FakeServer, RecordedRequest
+from dealdesk.sandbox.gmail import batch, letters, mime, resources
 from dealdesk.sandbox.gmail.errors import error_response
 from dealdesk.sandbox.gmail.mailbox import (
     SYSTEM_LABELS,
@@ -37,7 +39,9 @@ from dealdesk.sandbox.gmail.personas import Personas, default_cast
 from dealdesk.sandbox.gmail.query import Query, excluded_by_default
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
+
+    from multidict import MultiMapping
 
 __all__ = ["DEFAULT_ADDRESS", "SANDBOX_GMAIL_TOKEN", "FakeGmail"]
 
@@ -47,6 +51,45 @@ _PREFIX = "/gmail/v1/users/{user_id}"
 _INBOUND_LABELS = ("UNREAD", "CATEGORY_PERSONAL", "INBOX")
 _WATCH_MS = 7 * 24 * 3600 * 1000
 _MAX_PAGE = 500
+_OWN_HEADERS = frozenset({"content-type", "content-length", "date", "server"})
+# The calls a batch request may hold here: (method, path pattern, operation name).
+_BATCHABLE = (
+    ("POST", re.compile(r"/gmail/v1/users/(?P<user_id>[^/]+)/messages/send"), "send"),
+    (
+        "GET",
+        re.compile(r"/gmail/v1/users/(?P<user_id>[^/]+)/messages/(?P<id>[^/]+)"),
+        "messages.get",
+    ),
+    ("GET", re.compile(r"/gmail/v1/users/(?P<user_id>[^/]+)/threads/(?P<id>[^/]+)"), "threads.get"),
+)
+
+
+class _Asked(Protocol):
+    """What a handler reads of a request: aiohttp's, or one call of a batch."""
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def match_info(self) -> Mapping[str, str]: ...
+    @property
+    def query(self) -> MultiMapping[str]: ...
+    async def read(self) -> bytes: ...
+
+
+class _Call:
+    """One call of a batch request, as a handler reads a request."""
+
+    def __init__(self, call: batch.Call, user_id: str, match: Mapping[str, str], auth: str) -> None:
+        headers = CIMultiDict(call.headers)
+        if auth and "Authorization" not in headers:
+            headers["Authorization"] = auth  # the batch's own credentials cover its calls
+        self.headers = headers
+        self.match_info = {"user_id": user_id, **match}
+        self.query = MultiDict(call.query)
+        self._body = call.body
+
+    async def read(self) -> bytes:
+        return self._body
 
 
 def _not_found() -> web.Response:
@@ -55,6 +98,28 @@ def _not_found() -> web.Response:
 
 def _invalid(message: str) -> web.Response:
     return error_response(400, message, "invalidArgument")
+
+
+def _route(call: batch.Call) -> tuple[str, re.Match[str]] | None:
+    """The operation a call of a batch asks for, and its path's parameters."""
+    for method, pattern, operation in _BATCHABLE:
+        match = pattern.fullmatch(call.path)
+        if match is not None and method == call.method:
+            return operation, match
+    return None
+
+
+def _part(response: web.StreamResponse) -> batch.Answer:
+    """A handler's answer as a call's answer inside a batch."""
+    body = response.body if isinstance(response, web.Response) else b""
+    data = body if isinstance(body, bytes) else b""
+    kept = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _OWN_HEADERS)
+    return batch.Answer(
+        response.status,
+        data,
+        content_type=response.headers.get("Content-Type", "application/json; charset=UTF-8"),
+        headers=kept,
+    )
 
 
 class FakeGmail(FakeServer):
@@ -93,8 +158,12 @@ class FakeGmail(FakeServer):
         app.router.add_get(_PREFIX + "/profile", self._profile)
         app.router.add_post(_PREFIX + "/watch", self._watch)
         app.router.add_post(_PREFIX + "/stop", self._stop)
+        app.router.add_post("/batch/gmail/v1", self._batch)
+        app.router.add_post("/batch", self._batch)  # the discovery document's older batchPath
 
     def operation_of(self, request: web.Request) -> str:
+        if request.path.startswith("/batch"):
+            return "batch"
         parts = request.path.rstrip("/").split("/")
         if len(parts) == 7 and parts[5] in ("messages", "threads") and parts[6] != "send":
             return f"{parts[5]}.get"
@@ -186,8 +255,7 @@ class FakeGmail(FakeServer):
 
     # -- Gmail's API (on the loop) -----------------------------------------------------------
 
-    def _denied(self, request: web.Request) -> web.Response | None:
-        auth = request.headers.get("Authorization")
+    def _denied_token(self, auth: str | None) -> web.Response | None:
         if auth is not None and auth != f"Bearer {self.token}":
             return error_response(
                 401,
@@ -195,12 +263,17 @@ class FakeGmail(FakeServer):
                 " login cookie or other valid authentication credential.",
                 "authError",
             )
+        return None
+
+    def _denied(self, request: _Asked) -> web.Response | None:
+        if (denied := self._denied_token(request.headers.get("Authorization"))) is not None:
+            return denied
         user = request.match_info["user_id"]
         if user != "me" and user.lower() != self.mailbox.address:
             return error_response(403, f"Delegation denied for {self.address}", "forbidden")
         return None
 
-    async def _send(self, request: web.Request) -> web.Response:
+    async def _send(self, request: _Asked) -> web.Response:
         if (denied := self._denied(request)) is not None:
             return denied
         try:
@@ -246,7 +319,7 @@ class FakeGmail(FakeServer):
             self.personas.on_sent(sent)
         return web.json_response(answer)
 
-    def _format(self, request: web.Request) -> tuple[str, list[str]] | web.Response:
+    def _format(self, request: _Asked) -> tuple[str, list[str]] | web.Response:
         """The shape a read asked for (``format``, ``metadataHeaders``), or the answer refusing it
         (no or a wrong token, an unknown format)."""
         if (denied := self._denied(request)) is not None:
@@ -256,7 +329,7 @@ class FakeGmail(FakeServer):
             return _invalid(f"Invalid value at 'format' ({fmt})")
         return fmt, request.query.getall("metadataHeaders", [])
 
-    async def _get(self, request: web.Request) -> web.Response:
+    async def _get(self, request: _Asked) -> web.Response:
         shape = self._format(request)
         if isinstance(shape, web.Response):
             return shape
@@ -266,7 +339,7 @@ class FakeGmail(FakeServer):
                 return _not_found()
             return web.json_response(resources.message_json(stored, *shape))
 
-    async def _thread(self, request: web.Request) -> web.Response:
+    async def _thread(self, request: _Asked) -> web.Response:
         shape = self._format(request)
         if isinstance(shape, web.Response):
             return shape
@@ -344,6 +417,42 @@ class FakeGmail(FakeServer):
             return web.json_response(
                 {"id": stored.id, "threadId": stored.thread_id, "labelIds": stored.label_ids}
             )
+
+    async def _batch(self, request: web.Request) -> web.Response:
+        """A batch of messages.send, messages.get and threads.get calls, answered in order. Each
+        call is recorded and meets the faults injected for its own operation (one that drops the
+        connection drops the whole batch)."""
+        if (denied := self._denied_token(request.headers.get("Authorization"))) is not None:
+            return denied
+        try:
+            calls = batch.parse(request.headers.get("Content-Type", ""), await request.read())
+        except batch.BatchError as exc:
+            return _invalid(str(exc))
+        answers: list[batch.Answer] = []
+        for call in calls:
+            answer = await self._batch_call(call, request.headers.get("Authorization", ""))
+            if answer is None:
+                if request.transport is not None:
+                    request.transport.close()
+                return web.Response(status=500)
+            answers.append(answer)
+        content_type, body = batch.compose(calls, answers)
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    async def _batch_call(self, call: batch.Call, auth: str) -> batch.Answer | None:
+        routed = _route(call)
+        if routed is None:
+            return _part(_not_found())
+        operation, match = routed
+        self.record(RecordedRequest(call.method, call.path, operation, call.headers, call.body))
+        ids = {k: v for k, v in match.groupdict().items() if k != "user_id"}
+        asked = _Call(call, match.group("user_id"), ids, auth)
+        handler = {"send": self._send, "messages.get": self._get, "threads.get": self._thread}
+        fault = self._take_fault(operation, exact=True)
+        if fault is None:
+            return _part(await handler[operation](asked))
+        answer = await self.faulted(fault, lambda: handler[operation](asked))
+        return None if answer is None else _part(answer)
 
     async def _labels(self, request: web.Request) -> web.Response:
         if (denied := self._denied(request)) is not None:

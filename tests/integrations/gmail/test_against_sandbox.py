@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import SecretStr
 
+from dealdesk.errors import UpstreamError
 from dealdesk.integrations.endpoints import Endpoint
 from dealdesk.integrations.gmail import (
     GmailClient,
@@ -26,7 +27,7 @@ from dealdesk.integrations.gmail import (
 from dealdesk.runtime.loop import IoLoop
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
-from dealdesk.sandbox.gmail import FakeGmail, dropped, user_rate_limited
+from dealdesk.sandbox.gmail import FakeGmail, backend_error, dropped, user_rate_limited
 
 BOX = "deals@agency.example"
 
@@ -125,3 +126,38 @@ def test_an_expired_cursor_is_history_too_old(fake, gmail, reports):
     with pytest.raises(HistoryTooOld):
         gmail.history(cursor)
     assert reports == []
+
+
+def inbound(fake: FakeGmail, count: int) -> list[str]:
+    return [
+        fake.inbound("maya@creator.example", "Re: Collaboration", f"Reply number {i}")
+        for i in range(count)
+    ]
+
+
+def test_many_messages_are_read_in_batches_of_fifty_each_as_get_reads_it(fake, gmail):
+    ids = inbound(fake, 120)
+    got = gmail.get_many([*ids, ids[0]])  # one asked twice is read once
+    assert list(got) == ids
+    assert parse_message(got[ids[7]]).text == "Reply number 7"
+    assert got[ids[7]] == gmail.get(ids[7])
+    assert len(fake.calls("batch")) == 3  # 50, 50, 20
+    assert gmail.units == 5 * 121  # 120 in the batches, and the one get
+
+
+def test_a_call_that_fails_in_a_batch_is_asked_again_alone_and_the_rest_kept(fake, gmail, reports):
+    ids = inbound(fake, 4)
+    fake.inject(backend_error(operation="messages.get", code=503))  # the batch's first call
+    got = gmail.get_many(ids)
+    assert list(got) == ids
+    asked = [call.path.rsplit("/", 1)[-1] for call in fake.calls("messages.get")]
+    assert asked == [*ids, ids[0]]  # the second attempt asks only for the one it lacks
+    assert reports == []
+
+
+def test_a_message_gone_before_it_is_read_is_an_upstream_error(fake, gmail, reports):
+    ids = inbound(fake, 2)
+    with pytest.raises(UpstreamError, match="404"):
+        gmail.get_many([ids[0], "00000000000000ff", ids[1]])
+    assert len(fake.calls("batch")) == 1  # a 404 is not worth a retry
+    assert [r.operation for r in reports] == ["messages.get"]
