@@ -369,7 +369,9 @@ def check_email(
     if len(written.text) > max_chars:
         problems.append(f"the text is {len(written.text):,} characters, over {max_chars:,}")
     parts = {"subject": written.subject, "text": written.text}
-    if written.html is not None:
+    # An HTML part that is the text rendered (as the writer makes it) says nothing the text does
+    # not: the text's checks are its checks. Any other HTML is read on its own.
+    if written.html is not None and written.html != render_html(written.text):
         parts["HTML part"] = _visible(written.html)
         if not parts["HTML part"].strip():
             problems.append("the HTML part is empty")
@@ -380,7 +382,7 @@ def check_email(
             problems.append(f"the {where} mentions CPM, an internal pricing figure")
     message = f"{written.subject}\n\n{written.text}"
     problems += _amount_problems(message, email, "")
-    if written.html is not None:
+    if "HTML part" in parts:
         problems += _amount_problems(parts["HTML part"], email, "HTML part: ")
     allowed = {
         a
@@ -391,11 +393,12 @@ def check_email(
         if a is not None
     }
     internal = internal_figures(negotiation)
-    for found in find_amounts(message + "\n\n" + parts.get("HTML part", "")):
+    words = message + "\n\n" + parts["HTML part"] if "HTML part" in parts else message
+    for found in find_amounts(words):
         for value in (found.amount, found.upper):
             if value is not None and value not in allowed and value in internal:
                 problems.append(f"{found.text!r} reveals {internal[value]}")
-    problems += _word_problems(message + "\n\n" + parts.get("HTML part", ""), email, negotiation)
+    problems += _word_problems(words, email, negotiation)
     return list(dict.fromkeys(problems))
 
 

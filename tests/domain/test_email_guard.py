@@ -30,6 +30,7 @@ from dealdesk.domain import (
     write_email,
 )
 from dealdesk.domain.money import CURRENCY_SYMBOLS
+from dealdesk.domain.wording import render_html
 from tests.domain.harness import (
     at_awaiting,
     make_campaign,
@@ -216,6 +217,18 @@ def test_the_guard_catches_an_amount_in_a_holding_reply_or_the_html_part() -> No
     effect = email(n, EmailPurpose.COUNTER, terms_of(n, "1500"))
     result = WrittenEmail(subject="Re: x", text="Hi Ana, $1,500.\n", html="<p>Hi Ana, $1,600.</p>")
     assert any(p.startswith("HTML part:") for p in check_email(result, effect, n))
+
+
+def test_an_html_part_that_is_the_text_rendered_is_judged_as_the_text() -> None:
+    n = make_negotiation()
+    effect = email(n, EmailPurpose.COUNTER, terms_of(n, "1500"))
+    text = "Hi Ana,\n\nWe can offer $1,600 for:\n- 1 Instagram reel\n"
+    plain = check_email(WrittenEmail(subject="Re: x", text=text), effect, n)
+    rendered = WrittenEmail(subject="Re: x", text=text, html=render_html(text))
+    assert plain  # $1,600 is not what the step decided
+    assert check_email(rendered, effect, n) == plain  # each problem once, none of "HTML part"
+    edited = WrittenEmail(subject="Re: x", text=text, html=render_html(text) + "<p>$1,700</p>")
+    assert any(p.startswith("HTML part:") for p in check_email(edited, effect, n))
 
 
 def test_the_guard_catches_an_empty_or_overlong_email() -> None:
