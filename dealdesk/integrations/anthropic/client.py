@@ -18,8 +18,6 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import anthropic
-
 from dealdesk.errors import ConfigError
 from dealdesk.integrations.anthropic.errors import classify_anthropic
 from dealdesk.integrations.clickup.client import RateLimiter
@@ -28,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from decimal import Decimal
 
+    import anthropic
     from anthropic.types import Message
 
     from dealdesk.integrations.endpoints import Endpoint
@@ -104,6 +103,8 @@ class ModelClient:
 
     def _client(self) -> anthropic.AsyncAnthropic:
         if self._sdk is None:
+            import anthropic  # noqa: PLC0415 - the SDK takes a second to import: only when used
+
             self._sdk = anthropic.AsyncAnthropic(
                 api_key=self.endpoint.token.get_secret_value(),
                 base_url=self.endpoint.base_url,
@@ -133,6 +134,8 @@ class ModelClient:
     async def probe(self) -> None:
         """One minimal request; a wrong model id or key is a ``ConfigError`` naming the setting
         (no retries: a 4xx is not retried, and start-up should not wait out a 5xx)."""
+        import anthropic  # noqa: PLC0415 - see _client
+
         try:
             await self._client().messages.create(
                 model=self.model,

@@ -7,7 +7,7 @@ the runtime's transport classifier.
 
 from __future__ import annotations
 
-import anthropic
+import sys
 
 from dealdesk.runtime.retry import Failure, classify, failure_by_status, retry_after_from_headers
 
@@ -15,6 +15,10 @@ __all__ = ["classify_anthropic"]
 
 
 def classify_anthropic(exc: BaseException) -> Failure:
+    if "anthropic" not in sys.modules:  # the SDK is imported when used: none of its errors yet
+        return classify(exc)
+    import anthropic  # noqa: PLC0415 - imported already (above); a second to import otherwise
+
     match exc:
         case anthropic.EnforcedSpendLimitReachedError():
             return Failure("anthropic_spend_limit", retryable=False, status=exc.status_code)
