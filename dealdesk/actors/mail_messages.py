@@ -10,7 +10,10 @@ __all__ = ["EmailFailed", "EmailSent", "PollMailbox", "ReplyArrived", "SendPendi
 @dataclass(frozen=True)
 class SendPending:
     """Command: send what the outbox holds, as fast as the mailbox's limits allow (a negotiation
-    tells it after committing an email; the Mailroom tells itself when a limit lifts)."""
+    tells it after committing an email; the Mailroom tells itself when a limit lifts: ``timer``,
+    its wake-up timer has fired)."""
+
+    timer: bool = False
 
 
 @dataclass(frozen=True)

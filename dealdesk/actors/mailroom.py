@@ -24,12 +24,9 @@ Registered as ``mailroom:{address}``; every Gmail call runs on this actor's thre
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
-
-import pykka
 
 from dealdesk.actors.mail_messages import EmailFailed, EmailSent, PollMailbox, SendPending
 from dealdesk.actors.mail_pacing import SEND_UNITS, Pacer
@@ -64,6 +61,8 @@ from dealdesk.store import (
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
+
+    import pykka
 
     from dealdesk.integrations.gmail import GmailClient
     from dealdesk.runtime.context import RuntimeContext
@@ -146,7 +145,9 @@ class Mailroom(BaseActor):
 
     def handle(self, message: Any) -> Any:
         match message:
-            case SendPending():
+            case SendPending(timer=timer):
+                if timer:
+                    self._wake_at = None  # the wake-up it stood for has come
                 return self.pump()
             case GmailPush():
                 assert self.receiver is not None
@@ -157,7 +158,9 @@ class Mailroom(BaseActor):
                     return self.receiver.poll()
                 finally:
                     if scheduled:
-                        self._later(self.settings.gmail_poll_s, PollMailbox(scheduled=True))
+                        self.tell_self_later(
+                            self.ctx.loop, self.settings.gmail_poll_s, PollMailbox(scheduled=True)
+                        )
             case _:
                 return self.unhandled(message)
 
@@ -411,16 +414,7 @@ class Mailroom(BaseActor):
             return
         self._wake_at = at
         delay = max(0.0, (at - self.ctx.clock.now()).total_seconds())
-        self._later(delay, SendPending())
-
-    def _later(self, seconds: float, message: object) -> None:
-        def tell() -> None:
-            if isinstance(message, SendPending):
-                self._wake_at = None
-            with contextlib.suppress(pykka.ActorDeadError):
-                self.actor_ref.tell(message)
-
-        self.ctx.loop.call_later(seconds, tell)
+        self.tell_self_later(self.ctx.loop, delay, SendPending(timer=True))
 
     def _blocked(self, why: str) -> None:
         if why != self.stats.blocked:
