@@ -113,6 +113,9 @@ def run(
             settled_at = elapsed
         time.sleep(0.05)
     recovery_s = time.perf_counter() - second.spawned
+    # How fast the backlog moved once the service was up: the figure recovery time follows.
+    after_ready = recovery_s - second.ready_s
+    moved_per_s = (len(moving) - len(left)) / after_ready if after_ready > 0 else 0.0
     rested, final = wait_at_rest(second.db, fakes, n, deadline_s)
     total_s = ran_s + time.perf_counter() - second.spawned
     second.stop()
@@ -126,6 +129,7 @@ def run(
         "in_flight_at_kill": len(moving),
         "unsent_at_kill": len(waiting),
         "settled_s": settled_at,
+        "moved_per_s": moved_per_s,
         "milestones": milestones,
         "cold_start_s": cold.ready_s,
         "ratio": recovery_s / cold.ready_s,
@@ -169,6 +173,7 @@ def report(f: dict[str, Any]) -> None:
     print(f"  restart -> 90% moving    {at('ninety'):>9}")
     settled = f"{f['settled_s']:.2f} s" if f["settled_s"] is not None else "-"
     print(f"  restart -> emails settled{settled:>9}")
+    print(f"  moved per second (READY on) {f['moved_per_s']:>6,.0f}  negotiations")
     print(f"  restart -> all moving    {f['seconds']:>7.2f} s  "
           f"({'all' if f['all_moving'] else str(f['not_moving']) + ' NOT'} moving)")  # fmt: skip
     print(f"  cold start (empty db)    {f['cold_start_s']:>7.2f} s  baseline")
