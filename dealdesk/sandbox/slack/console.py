@@ -18,7 +18,15 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["SANDBOX_SIGNING_SECRET", "button_click", "sign", "slash_command", "view_submission"]
+__all__ = [
+    "SANDBOX_SIGNING_SECRET",
+    "button_click",
+    "button_click_payload",
+    "sign",
+    "slash_command",
+    "slash_command_fields",
+    "view_submission",
+]
 
 SANDBOX_SIGNING_SECRET = "sandbox-signing-secret-0000"  # noqa: S105 - the sandbox's, not a secret
 _TRIGGERS = itertools.count(1)
@@ -40,22 +48,30 @@ def slash_command(
 ) -> str:
     """The form body of a slash command."""
     return urlencode(
-        {
-            "token": "deprecated-verification-token",
-            "team_id": "T0SANDBOX",
-            "team_domain": "sandbox",
-            "channel_id": channel_id,
-            "channel_name": "dealdesk",
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0DEALDESK",
-            "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": f"{next(_TRIGGERS)}.sandbox",
-        }
+        slash_command_fields(command, text, user_id, response_url, channel_id=channel_id)
     )
+
+
+def slash_command_fields(
+    command: str, text: str, user_id: str, response_url: str, *, channel_id: str = "C00000001"
+) -> dict[str, str]:
+    """The fields of a slash command: form-encoded over HTTP, the envelope's payload in Socket
+    Mode."""
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": "T0SANDBOX",
+        "team_domain": "sandbox",
+        "channel_id": channel_id,
+        "channel_name": "dealdesk",
+        "user_id": user_id,
+        "user_name": user_id.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A0DEALDESK",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": f"{next(_TRIGGERS)}.sandbox",
+    }
 
 
 def button_click(
@@ -68,7 +84,24 @@ def button_click(
     message: dict[str, Any],
 ) -> str:
     """The form body of a click on a button of ``message`` (as conversations.history has it)."""
-    payload = {
+    payload = button_click_payload(
+        action_id, value, user_id, response_url, channel_id=channel_id, message=message
+    )
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def button_click_payload(
+    action_id: str,
+    value: str,
+    user_id: str,
+    response_url: str,
+    *,
+    channel_id: str,
+    message: dict[str, Any],
+) -> dict[str, Any]:
+    """The ``block_actions`` payload of that click: form-encoded JSON over HTTP, the envelope's
+    payload in Socket Mode."""
+    return {
         "type": "block_actions",
         "team": {"id": "T0SANDBOX", "domain": "sandbox"},
         "user": {"id": user_id, "username": user_id.lower(), "team_id": "T0SANDBOX"},
@@ -94,7 +127,6 @@ def button_click(
             }
         ],
     }
-    return urlencode({"payload": json.dumps(payload)})
 
 
 def view_submission(view: dict[str, Any], values: dict[str, str], user_id: str) -> str:

@@ -1,6 +1,7 @@
 """The sandbox Slack Web API with Slack's real shapes: ``auth.test``, ``chat.postMessage``,
 ``chat.update``, ``chat.postEphemeral``, ``conversations.history`` / ``replies`` / ``list`` (with
-message metadata), ``views.open``, and the ``response_url`` a command or click answers through.
+message metadata), ``views.open``, and the ``response_url`` a command or click answers through;
+Socket Mode (``apps.connections.open`` and its WebSocket) is ``fake.socket``, in socket_mode.py.
 
 Requests arrive as slack_sdk sends them (JSON for chat.postMessage, form data for others, the bot
 token as ``Authorization: Bearer xoxb-…``); answers are HTTP 200 with ``{"ok": …}``, errors too,
@@ -23,6 +24,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from dealdesk.sandbox.base import FakeServer
+from dealdesk.sandbox.slack.socket_mode import SocketMode
 
 __all__ = ["SANDBOX_BOT_TOKEN", "Answer", "FakeSlack", "PostedMessage"]
 
@@ -66,12 +68,18 @@ class FakeSlack(FakeServer):
         self._arrived: dict[str, asyncio.Event] = {}  # on the fake's loop
         for channel in SANDBOX_CHANNELS:  # the workspace's channels exist before any post
             self.channel_id(channel)
+        self.socket = SocketMode(self)
+        self.socket.add_routes(self.app)
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/api/{method}", self._dispatch)
         app.router.add_get("/api/{method}", self._dispatch)  # slack_sdk GETs some (lists)
         app.router.add_post("/response/{rid}", self._respond)
         app.router.add_get("/response/{rid}", self._answers)  # the sandbox's own: what it got
+
+    async def stop(self) -> None:
+        await self.socket.close()  # an open WebSocket would hold the runner's clean-up
+        await super().stop()
 
     def response_url(self) -> str:
         """A fresh response_url for one command or click (the fake must be started)."""
@@ -103,6 +111,10 @@ class FakeSlack(FakeServer):
     async def _dispatch(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         auth = request.headers.get("Authorization", "")
+        if method == "apps.connections.open":  # the one method an app-level token may call
+            return self.socket.open_connection(auth)
+        if auth.startswith("Bearer xapp-"):
+            return web.json_response({"ok": False, "error": "not_allowed_token_type"})
         if not auth.startswith("Bearer xox"):
             return web.json_response({"ok": False, "error": "not_authed"})
         args = await _arguments(request)
