@@ -18,14 +18,18 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
+from dealdesk.errors import ConfigError, DealdeskError, UpstreamError
 from dealdesk.integrations.slack.commands import COMMANDS
+from dealdesk.integrations.slack.errors import classify_slack
 from dealdesk.integrations.slack.requests import (
     ButtonClick,
     ConsoleAnswer,
     SlashCommand,
     SubmitEdit,
 )
+from dealdesk.runtime.logging import redact_text
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -37,6 +41,10 @@ __all__ = ["SLACK_EVENTS_PATH", "build_slack_app", "slack_routes", "start_socket
 SLACK_EVENTS_PATH = "/slack/events"
 _ACTIONS = re.compile(r"^(escalation_\w+|review_\w+|view_thread)$")
 EDIT_VIEW = "review_edit"  # the review modal's callback_id
+# What apps.connections.open answers a token that is not a usable app-level token.
+_TOKEN_ERRORS = frozenset(
+    {"not_authed", "invalid_auth", "not_allowed_token_type", "token_revoked", "missing_scope"}
+)
 
 
 Ask = Callable[[object], Awaitable[ConsoleAnswer]]
@@ -140,11 +148,40 @@ def slack_routes(app: AsyncApp) -> Callable[[web.Application], None]:
 
 async def start_socket_mode(app: AsyncApp, app_token: str) -> Any:
     """Socket Mode instead of a public Request URL: connect, and return the handler (closed at
-    shutdown with ``await handler.close_async()``). Call on the loop."""
+    shutdown with ``await handler.close_async()``). Call on the loop.
+
+    The first WebSocket URL is asked for here, once: the SDK's ``connect`` retries a refused
+    token every ten seconds for ever, which hung start-up until its timeout and hid Slack's
+    answer. A refused token is a ``ConfigError`` naming Slack's error (never the token); any
+    other failure an ``UpstreamError``. A start that fails or is cancelled closes the handler
+    (its aiohttp session would leak).
+    """
     from slack_bolt.adapter.socket_mode.async_handler import (  # noqa: PLC0415 - only when used
         AsyncSocketModeHandler,
     )
 
     handler = AsyncSocketModeHandler(app, app_token)
-    await handler.connect_async()  # type: ignore[no-untyped-call]
+    try:
+        try:
+            handler.client.wss_uri = await handler.client.issue_new_wss_url()
+        except Exception as exc:
+            raise _connect_error(exc) from exc
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+    except BaseException:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        raise
     return handler
+
+
+def _connect_error(exc: Exception) -> DealdeskError:
+    failure = classify_slack(exc)
+    error = failure.kind.removeprefix("slack_")
+    if isinstance(exc, SlackApiError) and error in _TOKEN_ERRORS:
+        return ConfigError(
+            f"Slack refused DEALDESK_SLACK_APP_TOKEN for Socket Mode ({error}): it must be the "
+            "app-level token (xapp-) with the connections:write scope"
+        )
+    message = redact_text(repr(exc))[:300]
+    return UpstreamError(
+        "slack", "apps.connections.open", failure.kind, message, status=failure.status
+    )

@@ -22,6 +22,7 @@ from dealdesk.runtime.settings import Service
 from dealdesk.sandbox.clickup.fake import FakeClickUp
 from dealdesk.sandbox.slack.fake import FakeSlack
 from tests.app.conftest import FORM
+from tests.support.settings import test_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -193,3 +194,24 @@ def test_a_restarted_process_brings_its_live_campaigns_back(settings):
         assert len(negotiators) == len(with_work)
     finally:
         second.stop()
+
+
+def test_with_an_app_token_the_console_runs_over_socket_mode_and_stop_closes_it(data_dir):
+    settings = test_settings(data_dir, slack_app_token="xapp-1-A000-sandbox")
+    running = System(settings).start()
+    try:
+        slack = running.sandbox.get(Service.SLACK)
+        assert isinstance(slack, FakeSlack)
+        assert slack.socket.connected()  # start() returned connected
+        request = urllib.request.Request(f"{running.http_url}/slack/events", b"", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(request, timeout=10)
+        assert missing.value.code == 404  # no Request URL in Socket Mode
+        envelope_id = slack.socket.command("/status", "", "UANYONE")
+        assert slack.socket.ack(envelope_id).payload is None
+        url = slack.socket.sent[envelope_id]["payload"]["response_url"]
+        assert slack.wait_until(lambda: slack.answers_to(url))
+        assert "Outbox:" in json.dumps(slack.answers_to(url))
+    finally:
+        running.stop()
+    assert slack.socket.close_codes == [1000]  # the app closed it, before the sandbox stopped

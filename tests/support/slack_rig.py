@@ -140,3 +140,61 @@ def texts(answer):
             if isinstance(element.get("text"), str)
         )
     return "\n".join(found)
+
+
+class SocketConsoleRig(ConsoleRig):
+    """The same runtime and console reached over Socket Mode (``DEALDESK_SLACK_APP_TOKEN`` set):
+    no HTTP route, bolt's Socket Mode client connected to the sandbox Slack's WebSocket, each
+    command and click pushed as Slack's envelope; ``command`` and ``click`` answer the app's ack
+    and what reached the envelope's response_url."""
+
+    def __init__(self, ctx, fake_sheets, fake_slack):
+        self.ctx = ctx
+        self.slack = fake_slack
+        self.gateway = slack_gateway(fake_slack, RetryPolicy.without_waiting())
+        self.sheets = fake_sheets
+        self.world = World(ctx, fake_sheets, slack=self.gateway)
+        start_children(self.world.root, [console_spec(ctx)])
+        endpoint = Endpoint(Service.SLACK, fake_slack.base_url, SecretStr(SANDBOX_BOT_TOKEN), True)
+        self.console = slack_console(ctx, self.gateway, endpoint)
+        assert self.console is not None
+        assert self.console.routes is None  # Socket Mode: nothing listens for Slack
+        ctx.loop.run(self.console.start(), timeout=10)
+        assert fake_slack.wait_until(fake_slack.socket.connected)
+
+    def close(self):
+        self.ctx.loop.run(self.console.close(), timeout=5)
+        self.world.close()
+
+    def answered(self, envelope_id, *, answered=True):
+        ack = self.slack.socket.ack(envelope_id)
+        if not answered:
+            return ack, None
+        url = self.slack.socket.sent[envelope_id]["payload"]["response_url"]
+        assert self.slack.wait_until(lambda: self.slack.answers_to(url))
+        return ack, self.slack.answers_to(url)[0]
+
+    def command(self, line, user=BOSS):
+        """Type ``line`` in Slack: (the ack, the one answer it is shown)."""
+        command, _, text = line.partition(" ")
+        return self.answered(self.slack.socket.command(command, text, user))
+
+    def click(self, action_id, message, user=BOSS, *, answered=True):
+        """Click a button of ``message``: (the ack, the answer to the clicker)."""
+        as_slack_has_it = {
+            "type": "message",
+            "ts": message.ts,
+            "text": message.text,
+            "blocks": message.blocks,
+        }
+        [value] = [
+            element["value"]
+            for block in message.blocks or []
+            if block["type"] == "actions"
+            for element in block["elements"]
+            if element["action_id"] == action_id
+        ]
+        envelope_id = self.slack.socket.click(
+            action_id, value, user, channel_id=message.channel, message=as_slack_has_it
+        )
+        return self.answered(envelope_id, answered=answered)
