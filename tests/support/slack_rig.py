@@ -26,6 +26,7 @@ from dealdesk.sandbox.slack.console import (
     slash_command,
     view_submission,
 )
+from dealdesk.store import STORE
 from tests.actors.test_negotiator import World
 from tests.conftest import slack_gateway
 
@@ -120,6 +121,9 @@ class ConsoleRig:
     # -- reading --------------------------------------------------------------------------------
 
     def audited(self, kind):
+        # The console audits with a tell before it answers: an empty transaction asked of the
+        # writer after it (its mailbox is in order) is the barrier, so what was told is there.
+        self.ctx[STORE].commit()
         return [
             (json.loads(metadata) if metadata else {})
             for (metadata,) in self.world.rows(
