@@ -396,7 +396,9 @@ class CampaignSupervisor(VirtualSupervisor):
         if nid in self.negotiations and self.negotiator_spec is not None:
             self.deliver(self.negotiator_spec(nid), message)
             if self.negotiations[nid] in TERMINAL_STATES:
-                # A late event on an ended negotiation: recorded and ignored, then it rests again.
+                # A late event on an ended negotiation: recorded and ignored, then it rests again
+                # (its activation takes it at once, never waiting for the model: a late reply is
+                # not read, negotiator_model.py says why).
                 self.passivate(negotiation_name(nid))
         else:
             self.log.info(

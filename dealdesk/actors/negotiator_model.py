@@ -15,6 +15,11 @@ into the Negotiator, runs on its thread):
   reply escalates with both readings shown. No valid reading after one retry: it escalates too.
   The call failing for good (retries ran out; the ErrorReporter was told by the policy): the
   reply waits in the store, routed, and is read again later (:data:`READ_AGAIN_S`).
+- **Late replies.** A reply the state table has no edge for in the negotiation's state (one
+  after it ended) is recorded and ignored at once, unread by the model: no reading could change
+  that. Its supervisor passivates an ended negotiation right after delivering it a late event,
+  so an activation waiting for a reading would hand the reply back, be activated and passivated
+  again, and hand it back again, for ever: the reply never taken, the threads spinning.
 - **Writing.** Each email of the decision is drafted through the guard (one rewrite); the step
   then commits with the drafts (``StepOps.drafts``), which are checked by the guard again
   against the decision as committed. A draft refused twice, or not written, gives way to the
@@ -39,7 +44,7 @@ import pykka
 from dealdesk.actors.mail_messages import ReplyArrived
 from dealdesk.actors.model_pen import MODEL, ModelAnswer, ModelPen, ModelRead, ModelSlot, ModelWrote
 from dealdesk.actors.negotiator_messages import CampaignCpm
-from dealdesk.domain import ReplyReceived, SendEmail, check_email
+from dealdesk.domain import TRANSITIONS, EventType, ReplyReceived, SendEmail, check_email
 from dealdesk.domain.model_io import cross_check
 from dealdesk.domain.reading import NEEDS_HUMAN_CONFIDENCE
 from dealdesk.runtime.virtual import Wake
@@ -177,9 +182,12 @@ class ModelTurns:
 
     def model_reads(self, gmail_id: str, message_id: str, from_address: str, text: str,
                     rules: ReplyReading) -> bool:  # fmt: skip
-        """Ask the model to read a reply; False when the model is off."""
+        """Ask the model to read a reply; False when the model is off, or when no reading could
+        change what the reply does (the state takes no reply: it is ignored)."""
         pen, turns = self._pen(), self._turns()
         if pen is None or self.negotiation is None:
+            return False
+        if (self.negotiation.state, EventType.REPLY_RECEIVED) not in TRANSITIONS:
             return False
         token = pen.token()
         answer = ModelAnswer(self.actor_ref, token, self.supervisor)
