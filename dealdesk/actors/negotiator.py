@@ -442,6 +442,7 @@ class Negotiator(ModelTurns, BaseActor):
             "negotiation_id": self.nid,
             "offers": [str(t.amount) for t in n.offers] if n else [],
             "last_ask": str(n.last_ask) if n and n.last_ask is not None else None,
+            "awaiting_model": self.model_awaited(),
         }
 
 

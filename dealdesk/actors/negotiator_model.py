@@ -250,13 +250,24 @@ class ModelTurns:
                 outcome = self._wrote(drafts, waiting)
             case _:
                 self.log.warning("model_answer_mismatched", token=message.token)
+        # A reading that failed for good is asked again after READ_AGAIN_S, not now: a wake
+        # or a catch-up would read the same reply again at once, for as long as the model is
+        # down. What else waits is taken up then too (or by the next activation).
+        failed = isinstance(message, ModelRead) and message.result is None
         while turns.deferred and turns.waiting is None:
-            self.handle(turns.deferred.pop(0))
-        if turns.waiting is None:
+            deferred = turns.deferred.pop(0)
+            if failed and isinstance(deferred, Wake | ReplyArrived):
+                continue
+            self.handle(deferred)
+        if turns.waiting is None and not failed:
             # What the store kept while the answer was out (a second reply, taken up by a
             # wake that stopped at the first), whether or not a message for it is still coming.
             self.catch_up()
         return outcome
+
+    def model_awaited(self) -> bool:
+        """Whether the model's answer is out (for the state dump)."""
+        return self._model is not None and self._model.waiting is not None
 
     def _read(self, answer: ModelRead, waiting: _Reading) -> str | None:
         assert self.negotiation is not None

@@ -9,16 +9,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pykka
 import pytest
 from pydantic import SecretStr
 
 from dealdesk.actors.error_reporter import FlushReports, error_reporter_spec
 from dealdesk.actors.mail_messages import PollMailbox
+from dealdesk.actors.negotiator import Negotiator
 from dealdesk.actors.negotiator_model import MODEL, ModelPen
 from dealdesk.app.report_command import build_report, render_md
 from dealdesk.app.wiring import start_children
 from dealdesk.integrations.anthropic import ModelClient, ModelPlaybook
 from dealdesk.integrations.endpoints import Endpoint
+from dealdesk.runtime.actor import DumpState
 from dealdesk.runtime.registry import ERROR_REPORTER
 from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service
@@ -254,6 +257,13 @@ def test_overloaded_model_retries_then_the_reply_waits_and_the_errors_channel_he
     assert "anthropic" in posted[0]
     assert SANDBOX_ANTHROPIC_KEY not in posted[0]
     assert model_world.states() == {"@glowwithmaya": "awaiting_reply"}
+    # The failed reading is asked again after READ_AGAIN_S, not at once: the negotiator stops
+    # waiting for the model, and the model was called only the policy's three times.
+    [negotiator] = pykka.ActorRegistry.get_by_class(Negotiator)
+    assert model_world.eventually(
+        lambda: not negotiator.ask(DumpState(), timeout=10)["awaiting_model"]
+    )
+    assert len(fake_model.calls("messages")) == calls_before + 3
 
 
 def test_a_rate_limited_model_is_retried_after_retry_after_and_the_reply_is_read(
