@@ -28,6 +28,7 @@ from dealdesk.runtime.reports import ErrorReport
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import TracebackType
 
     from dealdesk.runtime.context import RuntimeContext
     from dealdesk.runtime.mailbox import Envelope
@@ -211,10 +212,24 @@ class Supervisor(BaseActor):
             )
 
     def on_stop(self) -> None:
-        # Children first, newest first: intake and dependants stop before what they depend on.
+        self.stop_children()
+        self.log.info("supervisor_stopped")
+
+    def on_failure(
+        self,
+        exception_type: type[BaseException] | None,
+        exception_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # pykka calls no on_stop after a failure: its children would outlive it, and its restart
+        # would start second activations of them. They stop before its parent hears of it.
+        self.stop_children()
+        super().on_failure(exception_type, exception_value, traceback)
+
+    def stop_children(self) -> None:
+        """Children first, newest first: intake and dependants stop before what they depend on."""
         for name in reversed(list(self.children)):
             self._stop_ref(self.children.pop(name))
-        self.log.info("supervisor_stopped")
 
     def dump_fields(self) -> dict[str, Any]:
         asks: list[tuple[str, _Child, pykka.Future[dict[str, Any]] | None]] = []

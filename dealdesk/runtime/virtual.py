@@ -157,9 +157,9 @@ class VirtualSupervisor(Supervisor):
         self.idle_timer = True
         self.tell_self_later(self.ctx.loop, self.idle_s, PassivateIdle())
 
-    def on_stop(self) -> None:
+    def stop_children(self) -> None:
         names = list(self.children)
-        super().on_stop()
+        super().stop_children()
         for name in names:
             self.activations.gone(name)
 

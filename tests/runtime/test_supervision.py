@@ -207,6 +207,37 @@ def test_stopping_a_supervisor_stops_its_children_first_newest_first(ctx: Runtim
     assert ctx.registry.get("newer") is None
 
 
+class Crashing(Supervisor):
+    """A supervisor that fails on :class:`Crash` (its own handler raising, as a bug would)."""
+
+    def handle(self, message: Any) -> Any:
+        match message:
+            case Crash():
+                raise RuntimeError("supervisor bug")
+            case _:
+                return super().handle(message)
+
+
+def test_a_supervisor_that_fails_stops_its_children_before_it_is_restarted(ctx: RuntimeContext):
+    root = Supervisor.start(ctx, actor_id="root")
+    restarted = threading.Event()
+
+    def start(parent: pykka.ActorRef[Any], restarts: int) -> pykka.ActorRef[Any]:
+        if restarts:
+            restarted.set()
+        return Crashing.start(ctx, actor_id="inner", parent=parent, restarts=restarts)
+
+    inner = root.ask(StartChild(ChildSpec(name="inner", start=start, kind="supervisor")), timeout=5)
+    stopped: list[str] = []
+    kid = inner.ask(StartChild(Starts("kid", stopped).spec()), timeout=5)
+    inner.tell(Crash())
+    assert restarted.wait(10)
+    # Stopped before the parent heard of the failure: no second activation beside the first.
+    assert stopped == ["flaky"]
+    assert not kid.is_alive()
+    assert ctx.registry.get("kid") is None
+
+
 def test_a_stopped_child_is_not_restarted(ctx: RuntimeContext):
     supervisor = Supervisor.start(ctx, actor_id="sup")
     starts = Starts()
