@@ -38,6 +38,7 @@ from dealdesk.integrations.gmail import (
     SendInDoubt,
     SendRefused,
     build_message,
+    header_of,
     pause_for,
     raw_of,
 )
@@ -53,6 +54,7 @@ from dealdesk.store import (
     OutboxRecord,
     OutboxStatus,
     UpdateOutbox,
+    outbox_by_gmail_id_query,
     outbox_counts_query,
     parse_iso,
     sendable_query,
@@ -60,7 +62,7 @@ from dealdesk.store import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from datetime import datetime
 
     import pykka
@@ -318,9 +320,13 @@ class Mailroom(BaseActor):
             thread_id: str | None = None
             if not found:
                 at = parse_iso(record.updated_at)
-                sent = self.gmail.find_sent(
-                    record.recipient, record.subject, at - SETTLE_WINDOW, at + SETTLE_WINDOW
-                )
+                sent = [
+                    message
+                    for message in self.gmail.find_sent(
+                        record.recipient, record.subject, at - SETTLE_WINDOW, at + SETTLE_WINDOW
+                    )
+                    if not self._another_of_ours(message, record)
+                ]
                 found = [str(m["id"]) for m in sent]
                 thread_id = str(sent[0].get("threadId") or "") or None if sent else None
             elif found:
@@ -355,6 +361,22 @@ class Mailroom(BaseActor):
         )
         self.actor_ref.tell(SendPending())  # provably absent: it goes out (once) after all
         return 0
+
+    def _another_of_ours(self, message: Mapping[str, Any], record: OutboxRecord) -> bool:
+        """Whether a message the Sent fallback found is another email of ours, not ``record``
+        under a Message-ID Gmail rewrote: one recorded as sent under its Gmail id, or one that
+        carries another outbox email's Message-ID. Every email of a thread after the first has
+        the same recipient and subject ("Re: …"): the previous one is always in the window."""
+        reader = self.store.reader()
+        gmail_id = str(message.get("id") or "")
+        if gmail_id and reader.run(outbox_by_gmail_id_query(gmail_id)):
+            return True
+        message_id = header_of(message, "Message-ID").strip()
+        return (
+            bool(message_id)
+            and message_id != record.message_id
+            and bool(reader.outbox(message_id=message_id))
+        )
 
     def _record_sent(
         self,

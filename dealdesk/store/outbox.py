@@ -30,6 +30,7 @@ __all__ = [
     "OutboxInserted",
     "OutboxRecord",
     "UpdateOutbox",
+    "outbox_by_gmail_id_query",
     "outbox_counts_query",
     "outbox_query",
     "outbox_route_query",
@@ -274,6 +275,16 @@ def sent_since_query(mailbox: str, since: datetime) -> Query[list[str]]:
         "SELECT sent_at FROM outbox WHERE mailbox = ? AND sent_at >= ? ORDER BY sent_at",
         (mailbox, iso_ms(since)),
         lambda rows: [str(r[0]) for r in rows],
+    )
+
+
+def outbox_by_gmail_id_query(gmail_id: str) -> Query[str | None]:
+    """The email of ours recorded as sent as Gmail message ``gmail_id``, if any (a rare read:
+    the settling of an uncertain send, so no index of its own)."""
+    return Query(
+        "SELECT message_id FROM outbox WHERE gmail_id = ? LIMIT 1",
+        (gmail_id,),
+        lambda rows: str(rows[0][0]) if rows else None,
     )
 
 

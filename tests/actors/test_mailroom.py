@@ -132,6 +132,65 @@ def test_an_email_left_sending_by_a_crash_is_settled_at_start_up_without_a_secon
     assert rig.gmail.count_sent(mid) == 1
 
 
+def _sent_directly(rig, mid, subject):
+    """``mid`` claimed, and Gmail stored it; the process died before it recorded the answer."""
+    rig.ctx[STORE].write(ClaimOutbox(mid))
+    email = OutgoingEmail(
+        from_addr="deals@agency.example",
+        to=MAYA,
+        subject=subject,
+        message_id=mid,
+        date=datetime.now(UTC),
+        text="Hi! We offer $1,000.",
+    )
+    client = rig.client()
+    client.send(raw_of(build_message(email)), None)
+    client.close()
+
+
+@pytest.fixture
+def dated_rig(ctx):
+    """A rig whose Gmail dates its mail by the test's clock, as the settling search reads it."""
+    harness = MailRig(ctx, clock_ms=lambda: int(ctx.clock.now().timestamp() * 1000))
+    yield harness
+    harness.close()
+
+
+def test_an_uncertain_send_is_not_settled_by_the_email_before_it_in_its_thread(dated_rig):
+    rig = dated_rig
+    # Every email of a thread after the first has the recipient and subject of the one before,
+    # so Sent always holds a look-alike in the settling window: never a sign this one went.
+    rig.start_mailroom()
+    [first] = rig.queue(subject="Re: Collaboration")
+    rig.send()
+    rig.stop_mailroom()
+    [second] = rig.queue(subject="Re: Collaboration")
+    rig.ctx[STORE].write(ClaimOutbox(second))  # claimed, then kill -9 before the request
+    rig.start_mailroom()  # settled at start-up: not in the mailbox, so it goes out now
+    rig.send()
+    assert rig.gmail.count_sent(second) == 1
+    assert status_of(rig, second).status == "sent"
+    assert status_of(rig, second).gmail_id != status_of(rig, first).gmail_id
+
+
+def test_an_uncertain_send_whose_message_id_gmail_rewrote_is_found_in_sent_not_sent_again(
+    dated_rig,
+):
+    rig = dated_rig
+    rig.gmail.rewrite_message_ids = True
+    rig.start_mailroom()
+    [first] = rig.queue(subject="Re: Collaboration")
+    rig.send()
+    rig.stop_mailroom()
+    [second] = rig.queue(subject="Re: Collaboration")
+    _sent_directly(rig, second, "Re: Collaboration")
+    rig.start_mailroom()
+    rig.send()
+    assert len(rig.gmail.sent()) == 2  # the two emails, each once
+    assert status_of(rig, second).status == "sent"
+    assert status_of(rig, second).gmail_id != status_of(rig, first).gmail_id
+
+
 def test_a_rate_limit_pauses_the_mailbox_and_the_email_waits_in_the_outbox(rig):
     rig.gmail.inject(
         Fault(

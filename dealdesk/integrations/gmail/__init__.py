@@ -20,6 +20,7 @@ from dealdesk.integrations.gmail.client import (
     HistoryPage,
     SentMessage,
     build_gmail,
+    header_of,
 )
 from dealdesk.integrations.gmail.credentials import SCOPES, authorize, load_credentials
 from dealdesk.integrations.gmail.errors import (
@@ -51,6 +52,7 @@ __all__ = [
     "build_gmail",
     "build_message",
     "classify_send",
+    "header_of",
     "html_from_text",
     "is_ours",
     "load_credentials",

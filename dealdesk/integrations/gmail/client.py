@@ -55,7 +55,14 @@ if TYPE_CHECKING:
     from dealdesk.integrations.endpoints import Endpoint
     from dealdesk.runtime.retry import RetryPolicy
 
-__all__ = ["QUOTA_UNITS", "GmailClient", "HistoryPage", "SentMessage", "build_gmail"]
+__all__ = [
+    "QUOTA_UNITS",
+    "GmailClient",
+    "HistoryPage",
+    "SentMessage",
+    "build_gmail",
+    "header_of",
+]
 
 SERVICE = "gmail"
 QUOTA_UNITS: dict[str, int] = {
@@ -268,7 +275,7 @@ class GmailClient:
         wanted = " ".join(subject.split())
         for gmail_id in ids[:_MAX_FOUND]:
             message = self.get(gmail_id, fmt="metadata", metadata_headers=_METADATA_HEADERS)
-            if " ".join(decode_words(_header(message, "Subject")).split()) == wanted:
+            if " ".join(decode_words(header_of(message, "Subject")).split()) == wanted:
                 found.append(message)
         return found
 
@@ -425,7 +432,8 @@ def _token(answer: Any) -> str | None:
     return str(token) if token else None
 
 
-def _header(message: Mapping[str, Any], name: str) -> str:
+def header_of(message: Mapping[str, Any], name: str) -> str:
+    """A header of a Message resource (format=full or metadata); empty when it has none."""
     payload = message.get("payload")
     headers = payload.get("headers") if isinstance(payload, dict) else None
     for header in headers if isinstance(headers, list) else []:
