@@ -295,8 +295,8 @@ def unsent(db: Path) -> set[str]:
 
 def audit_mailbox(fakes: Fakes, db: Path) -> dict[str, Any]:
     """Emails the mailbox holds twice (by Message-ID; by recipient and words, per negotiation),
-    and persona replies that never reached their negotiation (not recorded, or recorded but not
-    taken: ``routed``/``ignored``)."""
+    emails recorded as sent that the mailbox does not hold, and persona replies that never
+    reached their negotiation (not recorded, or recorded but not taken: ``routed``/``ignored``)."""
     gmail = fakes.gmail
     with gmail._cond:
         stored = list(gmail.mailbox.messages.values())
@@ -313,9 +313,13 @@ def audit_mailbox(fakes: Fakes, db: Path) -> dict[str, Any]:
     conn = _connect(db)
     try:
         status = dict(conn.execute("SELECT gmail_id, status FROM mail_received"))
+        sent = conn.execute("SELECT message_id FROM outbox WHERE status = 'sent'")
+        recorded = [mid for (mid,) in sent]
     finally:
         conn.close()
     return {
+        # Recorded as sent, yet not in the mailbox: an email lost on our side.
+        "never_sent": sum(by_id[mid] == 0 for mid in recorded),
         "sent": sum(by_id.values()),
         "replies": len(replies),
         "duplicates_by_message_id": sum(c - 1 for c in by_id.values() if c > 1),
