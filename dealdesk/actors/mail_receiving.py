@@ -64,45 +64,34 @@ class Receiver:
         self.room = room
         self.address = room.address
         self.seen = _Seen()
-        self._paging: tuple[str, str | None] | None = None  # a read between pages: cursor, token
 
     def poll(self) -> int:
-        """Read everything new, page after page; answers how many messages were recorded."""
-        recorded, more = self.poll_page()
-        while more:
-            page, more = self.poll_page()
-            recorded += page
-        return recorded
-
-    def poll_page(self) -> tuple[int, bool]:
-        """Read one page of what is new: how many messages it recorded, and whether more pages
-        wait (the next call reads the next one). The stored cursor moves with the last page's
-        records only, so a crash between pages reads the history again from it (the messages
-        recorded before are skipped by their Gmail id)."""
+        """Read what is new; answers how many messages were recorded."""
         room = self.room
-        if self._paging is None:
-            self.seen.polls += 1
-            cursor = room.store.reader().mail_cursor(self.address)
-            if cursor is None:
-                self.baseline()
-                return 0, False
-            self._paging = (cursor, None)
-        cursor, page_token = self._paging
-        self._paging = None  # a page that fails starts the next read from the stored cursor
-        before = room.gmail.units
-        try:
-            page = room.gmail.history(cursor, page_token)
-        except HistoryTooOld:
-            return self.resync(), False
-        finally:
-            room.pacer.spent(room.ctx.clock.now(), room.gmail.units - before)
-        # Our own mail (Gmail lists it SENT) is never a reply: not even fetched.
-        ids = tuple(dict.fromkeys(g for g, _ in page.added if g not in page.ours))
-        last = page.next_page_token is None
-        recorded = self._record(ids, SetMailCursor(self.address, page.history_id) if last else None)
-        if not last:
-            self._paging = (cursor, page.next_page_token)
-        return recorded, not last
+        self.seen.polls += 1
+        cursor = room.store.reader().mail_cursor(self.address)
+        if cursor is None:
+            self.baseline()
+            return 0
+        recorded = 0
+        page_token: str | None = None
+        while True:
+            before = room.gmail.units
+            try:
+                page = room.gmail.history(cursor, page_token)
+            except HistoryTooOld:
+                return recorded + self.resync()
+            finally:
+                room.pacer.spent(room.ctx.clock.now(), room.gmail.units - before)
+            # Our own mail (Gmail lists it SENT) is never a reply: not even fetched.
+            ids = tuple(dict.fromkeys(g for g, _ in page.added if g not in page.ours))
+            last = page.next_page_token is None
+            recorded += self._record(
+                ids, SetMailCursor(self.address, page.history_id) if last else None
+            )
+            if last:
+                return recorded
+            page_token = page.next_page_token
 
     def baseline(self) -> None:
         """The first observation of a mailbox is a baseline, not news: its current history id

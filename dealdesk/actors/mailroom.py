@@ -17,8 +17,7 @@ Registered as ``mailroom:{address}``; every Gmail call runs on this actor's thre
   domain) gets nothing; the email is cancelled and audited.
 - **Dry-run**: everything runs but nothing is sent; emails stay ``pending`` for review.
 - **Receiving** is :class:`~dealdesk.actors.mail_receiving.Receiver`'s, on this thread, from a
-  poll timer and from Gmail pushes (:class:`PollMailbox`), one history page per message: the
-  outbox is sent between pages, never held up by a backlog of mail (after a restart, say).
+  poll timer and from Gmail pushes (:class:`PollMailbox`).
 - Outcomes go to the negotiation's campaign supervisor (:class:`EmailSent`,
   :class:`EmailFailed`), which hands them to the negotiation (a seam the Negotiator fills).
 """
@@ -138,8 +137,6 @@ class Mailroom(BaseActor):
         for stuck in (OutboxStatus.SENDING, OutboxStatus.IN_DOUBT, OutboxStatus.HELD):
             for record in self.store.reader().outbox(status=stuck.value, mailbox=self.address):
                 self.settle(record)
-        # The mailbox is read a page at a time, so what waits in the outbox goes out after the
-        # first page, not after a whole backlog of mail.
         self.actor_ref.tell(PollMailbox(scheduled=True))  # then every gmail_poll_s
         self.actor_ref.tell(SendPending())
 
@@ -155,28 +152,19 @@ class Mailroom(BaseActor):
                     self._wake_at = None  # the wake-up it stood for has come
                 return self.pump()
             case GmailPush():
-                return self.read(scheduled=False)
+                assert self.receiver is not None
+                return self.receiver.poll()
             case PollMailbox(scheduled=scheduled):
-                return self.read(scheduled=scheduled)
+                assert self.receiver is not None
+                try:
+                    return self.receiver.poll()
+                finally:
+                    if scheduled:
+                        self.tell_self_later(
+                            self.ctx.loop, self.settings.gmail_poll_s, PollMailbox(scheduled=True)
+                        )
             case _:
                 return self.unhandled(message)
-
-    def read(self, *, scheduled: bool) -> int:
-        """One page of the mailbox's history; the next page is told for after what was told
-        meanwhile (sends above all), so a backlog of mail never holds the outbox up. The poll
-        timer is armed again once the last page is read. Answers how many were recorded."""
-        assert self.receiver is not None
-        more = False
-        try:
-            recorded, more = self.receiver.poll_page()
-            return recorded
-        finally:
-            if more:
-                self.actor_ref.tell(PollMailbox(scheduled=scheduled))
-            elif scheduled:
-                self.tell_self_later(
-                    self.ctx.loop, self.settings.gmail_poll_s, PollMailbox(scheduled=True)
-                )
 
     # -- sending --------------------------------------------------------------------------------
 

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dealdesk.actors.mail_messages import (
-    EmailFailed,
-    EmailSent,
-    PollMailbox,
-    ReplyArrived,
-    SendPending,
-)
+from dealdesk.actors.mail_messages import EmailFailed, EmailSent, ReplyArrived
 from dealdesk.errors import UpstreamError
 from dealdesk.runtime.actor import DumpState
 from dealdesk.sandbox.base import Fault
@@ -19,7 +13,6 @@ from dealdesk.store import STORE, InboundStatus, inbound_query
 from tests.support.mail_rig import BOX, MailRig
 
 MAYA = "maya@glowwithmaya.example"
-HISTORY_PAGE = 500  # history records a page holds (maxResults, Gmail's largest)
 
 
 @pytest.fixture
@@ -151,23 +144,3 @@ def test_a_cursor_too_old_for_gmail_resyncs_and_records_each_message_once(rig):
     rig.poll()
     assert [r.gmail_id for r in received(rig, status=InboundStatus.ROUTED)] == [gid]
     assert rig.mailroom.ask(DumpState(), timeout=10)["resyncs"] == 1
-
-
-def test_a_backlog_is_read_a_page_at_a_time_and_the_outbox_goes_out_between_pages(rig):
-    rig.start_mailroom()
-    for i in range(HISTORY_PAGE + 20):  # more than one page of history
-        rig.gmail.inbound(f"fan{i}@example.com", "Hello", f"Message number {i}")
-    [mid] = rig.queue()
-    rig.mailroom.tell(PollMailbox())
-    rig.mailroom.tell(SendPending())
-    rig.mailroom.ask(DumpState(), timeout=30)  # after the first page, and the send
-    rig.mailroom.ask(DumpState(), timeout=30)  # after the second page
-    operations = [r.operation for r in rig.gmail.requests]
-    pages = [i for i, op in enumerate(operations) if op == "history"]
-    [sent] = [i for i, op in enumerate(operations) if op == "send"]
-    assert len(pages) == 2
-    assert pages[0] < sent < pages[1]  # the outbox did not wait for the whole backlog
-    assert rig.gmail.count_sent(mid) == 1
-    assert len(received(rig)) == HISTORY_PAGE + 20  # each recorded once
-    # The cursor moved with the last page only, to where the mailbox stood then.
-    assert rig.ctx[STORE].reader().mail_cursor(BOX) == str(rig.gmail.history_id)
