@@ -305,7 +305,7 @@ def audit_mailbox(fakes: Fakes, db: Path) -> dict[str, Any]:
     replies: list[str] = []
     for s in stored:
         if "SENT" in s.label_ids:
-            by_id[str(s.message.get("Message-ID", ""))] += 1
+            by_id["".join(str(s.message.get("Message-ID", "")).split())] += 1  # unfolded
             words = mime.text_of(s.message, "plain") or ""
             by_words[str(s.message.get("To", "")), words] += 1
         elif "INBOX" in s.label_ids:
