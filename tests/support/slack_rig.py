@@ -89,19 +89,7 @@ class ConsoleRig:
         """Click a button of ``message`` (a sandbox PostedMessage): the answer to the clicker
         (``answered=False``: a click that opens a modal, answered by nothing else)."""
         url = self.slack.response_url()
-        as_slack_has_it = {
-            "type": "message",
-            "ts": message.ts,
-            "text": message.text,
-            "blocks": message.blocks,
-        }
-        [value] = [
-            element["value"]
-            for block in message.blocks or []
-            if block["type"] == "actions"
-            for element in block["elements"]
-            if element["action_id"] == action_id
-        ]
+        value, as_slack_has_it = button_of(message, action_id)
         body = button_click(
             action_id, value, user, url, channel_id=message.channel, message=as_slack_has_it
         )
@@ -130,6 +118,25 @@ class ConsoleRig:
                 "SELECT metadata FROM audit_log WHERE event_type = ? ORDER BY id", kind
             )
         ]
+
+
+def button_of(message, action_id):
+    """The value of ``message``'s button ``action_id``, and the message as Slack shows it in the
+    click's payload."""
+    as_slack_has_it = {
+        "type": "message",
+        "ts": message.ts,
+        "text": message.text,
+        "blocks": message.blocks,
+    }
+    [value] = [
+        element["value"]
+        for block in message.blocks or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == action_id
+    ]
+    return value, as_slack_has_it
 
 
 def texts(answer):
@@ -185,19 +192,7 @@ class SocketConsoleRig(ConsoleRig):
 
     def click(self, action_id, message, user=BOSS, *, answered=True):
         """Click a button of ``message``: (the ack, the answer to the clicker)."""
-        as_slack_has_it = {
-            "type": "message",
-            "ts": message.ts,
-            "text": message.text,
-            "blocks": message.blocks,
-        }
-        [value] = [
-            element["value"]
-            for block in message.blocks or []
-            if block["type"] == "actions"
-            for element in block["elements"]
-            if element["action_id"] == action_id
-        ]
+        value, as_slack_has_it = button_of(message, action_id)
         envelope_id = self.slack.socket.click(
             action_id, value, user, channel_id=message.channel, message=as_slack_has_it
         )
