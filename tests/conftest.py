@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pykka
 import pytest
@@ -26,6 +26,7 @@ from dealdesk.runtime.retry import RetryPolicy
 from dealdesk.runtime.settings import Service, Settings
 from dealdesk.runtime.supervision import StartChild, Supervisor
 from dealdesk.sandbox.anthropic import FakeAnthropic
+from dealdesk.sandbox.base import FakeServer
 from dealdesk.sandbox.sheets.fake import FakeSheets
 from dealdesk.sandbox.slack.fake import SANDBOX_BOT_TOKEN, FakeSlack
 from dealdesk.store.schema import prepare_database
@@ -112,31 +113,32 @@ def writer(ctx: RuntimeContext) -> Iterator[pykka.ActorRef[Any]]:
     root.stop(timeout=10)
 
 
-@pytest.fixture
-def fake_slack(io_loop: IoLoop) -> Iterator[FakeSlack]:
-    """The sandbox Slack, stand-alone on the test's loop thread."""
-    fake = FakeSlack()
+F = TypeVar("F", bound=FakeServer)
+
+
+def _served(io_loop: IoLoop, fake: F) -> Iterator[F]:
+    """``fake`` started on the test's loop thread for the test, and stopped after it."""
     io_loop.run(fake.start(), timeout=5)
     yield fake
     io_loop.run(fake.stop(), timeout=5)
+
+
+@pytest.fixture
+def fake_slack(io_loop: IoLoop) -> Iterator[FakeSlack]:
+    """The sandbox Slack, stand-alone on the test's loop thread."""
+    yield from _served(io_loop, FakeSlack())
 
 
 @pytest.fixture
 def fake_anthropic(io_loop: IoLoop) -> Iterator[FakeAnthropic]:
     """The sandbox Anthropic Messages API, stand-alone on the test's loop thread."""
-    fake = FakeAnthropic()
-    io_loop.run(fake.start(), timeout=5)
-    yield fake
-    io_loop.run(fake.stop(), timeout=5)
+    yield from _served(io_loop, FakeAnthropic())
 
 
 @pytest.fixture
 def fake_sheets(io_loop: IoLoop) -> Iterator[FakeSheets]:
     """The sandbox Sheets (serving the example roster), stand-alone on the test's loop thread."""
-    fake = FakeSheets()
-    io_loop.run(fake.start(), timeout=5)
-    yield fake
-    io_loop.run(fake.stop(), timeout=5)
+    yield from _served(io_loop, FakeSheets())
 
 
 def slack_gateway(fake: FakeSlack, policy: RetryPolicy, report: object = None) -> SlackGateway:

@@ -36,6 +36,13 @@ INTERN = "UINTERN"  # not
 
 class ConsoleRig:
     def __init__(self, ctx, fake_sheets, fake_slack):
+        self.console = self._start(ctx, fake_sheets, fake_slack)
+        assert self.console.routes is not None
+        app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(self.console.routes,))
+        self.runner, self.url = ctx.loop.run(serve(app, "127.0.0.1", 0), timeout=5)
+
+    def _start(self, ctx, fake_sheets, fake_slack):
+        """The runtime with its Console, and the Slack console as settings make it."""
         self.ctx = ctx
         self.slack = fake_slack
         self.gateway = slack_gateway(fake_slack, RetryPolicy.without_waiting())
@@ -45,9 +52,7 @@ class ConsoleRig:
         endpoint = Endpoint(Service.SLACK, fake_slack.base_url, SecretStr(SANDBOX_BOT_TOKEN), True)
         console = slack_console(ctx, self.gateway, endpoint)
         assert console is not None
-        assert console.routes is not None
-        app = build_app(HttpState(ctx=ctx, admin_token="t"), routes=(console.routes,))
-        self.runner, self.url = ctx.loop.run(serve(app, "127.0.0.1", 0), timeout=5)
+        return console
 
     def restart(self):
         """The runtime stops (every actor) and starts again on the same database, mailbox and
@@ -160,15 +165,7 @@ class SocketConsoleRig(ConsoleRig):
     and what reached the envelope's response_url."""
 
     def __init__(self, ctx, fake_sheets, fake_slack):
-        self.ctx = ctx
-        self.slack = fake_slack
-        self.gateway = slack_gateway(fake_slack, RetryPolicy.without_waiting())
-        self.sheets = fake_sheets
-        self.world = World(ctx, fake_sheets, slack=self.gateway)
-        start_children(self.world.root, [console_spec(ctx)])
-        endpoint = Endpoint(Service.SLACK, fake_slack.base_url, SecretStr(SANDBOX_BOT_TOKEN), True)
-        self.console = slack_console(ctx, self.gateway, endpoint)
-        assert self.console is not None
+        self.console = self._start(ctx, fake_sheets, fake_slack)
         assert self.console.routes is None  # Socket Mode: nothing listens for Slack
         ctx.loop.run(self.console.start(), timeout=10)
         assert fake_slack.wait_until(fake_slack.socket.connected)
